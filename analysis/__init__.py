@@ -1,3 +1,12 @@
 """Comparative coverage analysis suite (public API is re-exported here)."""
 
-__all__: list[str] = []
+from analysis.segment import paragraphs, sentences, units
+from analysis.vocab import make_analyzer, tokenize
+
+__all__: list[str] = [
+    "make_analyzer",
+    "paragraphs",
+    "sentences",
+    "tokenize",
+    "units",
+]
