@@ -1,12 +1,12 @@
 """Comparative coverage analysis suite (public API is re-exported here)."""
 
+from analysis.actors import find_actors, mentions
 from analysis.cleaning import clean_text
+from analysis.concordance import collocations, kwic
 from analysis.corpus import cleaning_audit, load_corpus
 from analysis.events import assign_event, read_events
-from analysis.segment import paragraphs, sentences, units
-from analysis.vocab import make_analyzer, tokenize
-from analysis.concordance import collocations, kwic
 from analysis.keyness import keyness, keyness_from_counts
+from analysis.segment import paragraphs, sentences, units
 from analysis.term_plots import (
     document_term_table,
     plot_keyness,
@@ -15,29 +15,31 @@ from analysis.term_plots import (
     plot_top_terms,
 )
 from analysis.terms import DocumentTermMatrix, document_term_matrix, term_frequencies
+from analysis.vocab import make_analyzer, tokenize
 
-__all__: list[
-    "DocumentTermMatrix",
+__all__: list[str] = [
+    "assign_event",
+    "clean_text",
+    "cleaning_audit",
     "collocations",
     "document_term_matrix",
     "document_term_table",
+    "DocumentTermMatrix",
+    "find_actors",
     "keyness",
     "keyness_from_counts",
     "kwic",
+    "load_corpus",
+    "mentions",
+    "make_analyzer",
+    "paragraphs",
     "plot_keyness",
     "plot_keyness_scatter",
     "plot_term_heatmap",
     "plot_top_terms",
-    "term_frequencies",
-str] = [
-    "assign_event",
-    "clean_text",
-    "cleaning_audit",
-    "load_corpus",
-    "make_analyzer",
-    "paragraphs",
     "read_events",
     "sentences",
+    "term_frequencies",
     "tokenize",
     "units",
 ]

@@ -46,12 +46,14 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 from nltk.tokenize.punkt import PunktParameters, PunktSentenceTokenizer, PunktTrainer
 
 from analysis import config
+from analysis.actors import actor_table, find_actors
 from analysis.errors import CorpusError
 from analysis.wordlists import read_lines, read_list
 
@@ -350,7 +352,7 @@ def _corpus_tokenizer(corpus: pd.DataFrame, train: bool) -> PunktSentenceTokeniz
 
 
 def sentences(corpus: pd.DataFrame, *, group: str | None = config.DEFAULT_GROUP,
-              train: bool = True) -> pd.DataFrame:
+              train: bool = True, aliases: str | Path | None = None) -> pd.DataFrame:
     """One row per sentence, with paragraph, offsets, quoted share and actors.
 
     Parameters
@@ -364,6 +366,8 @@ def sentences(corpus: pd.DataFrame, *, group: str | None = config.DEFAULT_GROUP,
         Learn extra abbreviations from the corpus (deterministic, see module docstring).
         ``False`` uses only ``resources/abbreviations.txt`` so each document is split
         independently of the rest of the corpus.
+    aliases : str or Path, optional
+        Actor alias table for the ``actors`` column (default ``resources/actors.csv``).
 
     Returns
     -------
@@ -383,6 +387,7 @@ def sentences(corpus: pd.DataFrame, *, group: str | None = config.DEFAULT_GROUP,
     """
     check_corpus(corpus, group=group)
     tok = _corpus_tokenizer(corpus, train)
+    table = actor_table(aliases)
     rows: list[tuple] = []
     shares: list[float] = []
     actor_lists: list[tuple[str, ...]] = []
@@ -392,7 +397,7 @@ def sentences(corpus: pd.DataFrame, *, group: str | None = config.DEFAULT_GROUP,
         for i, (p, start, end) in enumerate(spans):
             rows.append((doc_id, grp, p, i, text[start:end], start, end))
         shares.extend(_quoted_shares(text, spans))
-        actor_lists.extend(_actors_of(text[s:e] for _, s, e in spans))
+        actor_lists.extend(find_actors(text[s:e], aliases=table) for _, s, e in spans)
     gname = group if group is not None else "group"
     frame = pd.DataFrame(rows, columns=["doc_id", gname, "paragraph", "sentence", "text",
                                         "start", "end"])
@@ -404,11 +409,6 @@ def sentences(corpus: pd.DataFrame, *, group: str | None = config.DEFAULT_GROUP,
 def _quoted_shares(text: str, spans: list[tuple[int, int, int]]) -> list[float]:
     """Share of each sentence's characters inside quotation marks (0.0 until quotes land)."""
     return [0.0] * len(spans)
-
-
-def _actors_of(texts: Iterable[str]) -> list[tuple[str, ...]]:
-    """Canonical actors of each sentence (empty tuples until actors land)."""
-    return [() for _ in texts]
 
 
 # --------------------------------------------------------------------------- units

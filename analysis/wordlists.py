@@ -115,12 +115,14 @@ def read_table(name: str | Path, *, required: tuple[str, ...]) -> list[dict[str,
     return rows
 
 
-def trie_regex(words: list[str], *, space: str = r"\s+") -> str:
+def trie_regex(words: list[str], *, space: str = r"\s+",
+               ignore_case: frozenset[str] | set[str] = frozenset()) -> str:
     """A regex alternation matching any of ``words``, factored as a prefix trie.
 
     Python's ``re`` tries alternatives one by one; a trie makes matching a long list of
     names or phrases linear in the text. The longest word wins (optional continuations are
-    greedy). A space inside a word matches any run of whitespace (``space``).
+    greedy). A space inside a word matches any run of whitespace (``space``). Words listed
+    in ``ignore_case`` match in any case, the others exactly as written.
 
     Examples
     --------
@@ -128,25 +130,48 @@ def trie_regex(words: list[str], *, space: str = r"\s+") -> str:
     >>> pat = re.compile(trie_regex(["belt and road", "belt and road initiative", "xi"]))
     >>> pat.findall("xi backs the belt  and road initiative")
     ['xi', 'belt  and road initiative']
+    >>> re.findall(trie_regex(["US", "china"], ignore_case={"china"}), "us US China")
+    ['US', 'China']
+    """
+    seqs = []
+    for word in words:
+        folded = word in ignore_case
+        atoms = []
+        for ch in word:
+            if ch == " ":
+                atoms.append(space)
+            elif folded and ch.lower() != ch.upper():
+                variants = sorted({ch.lower(), ch.upper(), ch})
+                atoms.append("[" + "".join(re.escape(v) for v in variants) + "]")
+            else:
+                atoms.append(re.escape(ch))
+        if atoms:
+            seqs.append(tuple(atoms))
+    return atoms_trie_regex(seqs)
+
+
+def atoms_trie_regex(seqs: list[tuple[str, ...]]) -> str:
+    """Trie-factored alternation of sequences of regex atoms (see :func:`trie_regex`).
+
+    Examples
+    --------
+    >>> atoms_trie_regex([("a", "b"), ("a", "b", "c"), ("d",)])
+    '(?:ab(?:c)?|d)'
     """
     trie: dict = {}
-    for word in words:
-        if not word:
-            continue
+    for seq in seqs:
         node = trie
-        for ch in word:
-            node = node.setdefault(ch, {})
+        for atom in seq:
+            node = node.setdefault(atom, {})
         node[""] = True
 
     def emit(node: dict) -> str:
         end = "" in node
-        branches = [(space if ch == " " else re.escape(ch)) + emit(child)
-                    for ch, child in sorted((k, v) for k, v in node.items() if k != "")]
+        branches = [atom + emit(child)
+                    for atom, child in sorted((k, v) for k, v in node.items() if k != "")]
         if not branches:
             return ""
         body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
-        if end:
-            return body + "?" if len(branches) == 1 and len(body) == 1 else f"(?:{body})?"
-        return body
+        return f"(?:{body})?" if end else body
 
     return emit(trie)

@@ -1,0 +1,269 @@
+"""Actors: who a text mentions, from an editable alias table.
+
+``analysis/resources/actors.csv`` maps surface forms to canonical actors (columns ``actor``,
+``alias``, optional ``kind`` and ``case``; the file's header comment explains them). All
+aliases are matched by ONE compiled, trie-factored regex:
+
+* whole words only (``Xi`` does not match inside "Xinhua"; a hyphen is a boundary, so
+  "Sino-Russian" mentions China and Russia);
+* the longest alias wins at a position ("Chinese President" -> Xi Jinping, not China);
+* an alias written in capitals only (US, UN, EU, ICC) matches in capitals only, so the
+  pronoun "us" is never the United States; ``case=exact`` / ``case=any`` override;
+* adjacent mentions of the same actor separated only by whitespace count once
+  ("Russian President Vladimir Putin" is one mention of Vladimir Putin);
+* rows of kind ``ignore`` swallow a form without counting it ("non-Western").
+
+Persons are separate actors from their countries (Putin is not counted as Russia). To add an
+actor, add rows to the CSV (or pass ``aliases=`` a file of the same format); no code changes.
+
+Examples
+--------
+>>> find_actors("Chinese President Xi Jinping told us the U.S. and Kyiv erred.")
+('Xi Jinping', 'United States', 'Ukraine')
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from analysis import config
+from analysis.errors import CorpusError
+from analysis.wordlists import read_table, resource_path, trie_regex
+
+__all__ = ["ActorTable", "actor_table", "find_actors", "find_mentions", "mentions"]
+
+DEFAULT_ALIASES = "actors.csv"
+_SPACES = re.compile(r"\s+")
+_GAP = re.compile(r"\s*")
+_WORDS = re.compile(r"\w+(?:['’\-]\w+)*")
+
+
+@dataclass(frozen=True)
+class ActorTable:
+    """Compiled alias table; build with :func:`actor_table`.
+
+    Attributes
+    ----------
+    actors : tuple of str
+        Canonical actors in table order (``kind=ignore`` rows excluded).
+    kinds : dict
+        Actor -> kind ("person", "country", ...).
+    exact : dict
+        Exact-case alias -> actor (``None`` for ignored forms).
+    folded : dict
+        Lower-cased alias -> actor for case-insensitive aliases.
+    pattern : re.Pattern
+        The single matching regex.
+    source : str
+        The file the table was read from.
+    """
+
+    actors: tuple[str, ...]
+    kinds: dict[str, str]
+    exact: dict[str, str | None]
+    folded: dict[str, str | None]
+    pattern: re.Pattern
+    source: str
+
+    def actor_of(self, surface: str) -> str | None:
+        """Canonical actor of a matched surface form (``None`` for ignored forms)."""
+        key = _SPACES.sub(" ", surface)
+        if key in self.exact:
+            return self.exact[key]
+        return self.folded.get(key.lower())
+
+
+def _is_acronym(alias: str) -> bool:
+    letters = [c for c in alias if c.isalpha()]
+    return len(letters) >= 2 and all(c.isupper() for c in letters)
+
+
+def actor_table(aliases: str | Path | None = None) -> ActorTable:
+    """Read and compile an alias table (default ``resources/actors.csv``).
+
+    Parameters
+    ----------
+    aliases : str or Path, optional
+        A CSV with columns ``actor``, ``alias`` and optionally ``kind``, ``case``.
+
+    Returns
+    -------
+    ActorTable
+
+    Examples
+    --------
+    >>> table = actor_table()
+    >>> table.actor_of("Kremlin leader"), table.actor_of("US"), table.actor_of("us")
+    ('Vladimir Putin', 'United States', None)
+    """
+    path = resource_path(aliases or DEFAULT_ALIASES)
+    return _actor_table(str(path), path.stat().st_mtime_ns)
+
+
+@lru_cache(maxsize=16)
+def _actor_table(path: str, _mtime: int) -> ActorTable:
+    rows = read_table(path, required=("actor", "alias"))
+    if not rows:
+        raise CorpusError(f"{path}: no alias rows. Add lines 'actor,alias' below the header.")
+    exact: dict[str, str | None] = {}
+    folded: dict[str, str | None] = {}
+    kinds: dict[str, str] = {}
+    order: list[str] = []
+    for row in rows:
+        actor, alias = row["actor"], _SPACES.sub(" ", row["alias"])
+        kind = row.get("kind", "").lower()
+        case = row.get("case", "").lower()
+        if case not in ("", "exact", "any"):
+            raise CorpusError(f"{path}: alias {alias!r} has case={case!r}; use exact, any or "
+                              "leave it blank.")
+        target = None if kind == "ignore" else actor
+        if target is not None and actor not in kinds:
+            kinds[actor] = kind or "other"
+            order.append(actor)
+        if case == "exact" or (case == "" and _is_acronym(alias)):
+            exact[alias] = target
+        else:
+            folded[alias.lower()] = target
+    words = list(exact) + list(folded)
+    body = trie_regex(sorted(words), ignore_case=frozenset(folded))
+    pattern = re.compile(rf"(?<!\w)(?:{body})(?!\w)")
+    return ActorTable(tuple(order), kinds, exact, folded, pattern, path)
+
+
+def find_mentions(text: str, *, aliases: str | Path | ActorTable | None = None,
+                  ) -> list[tuple[int, int, str]]:
+    """``(start, end, actor)`` of every actor mention in ``text``, in order.
+
+    Adjacent mentions of the same actor (only whitespace between) are merged into one span.
+
+    Examples
+    --------
+    >>> find_mentions("Russian President Vladimir Putin met Xi.")
+    [(0, 32, 'Vladimir Putin'), (37, 39, 'Xi Jinping')]
+    """
+    table = aliases if isinstance(aliases, ActorTable) else actor_table(aliases)
+    out: list[tuple[int, int, str]] = []
+    for m in table.pattern.finditer(str(text)):
+        actor = table.actor_of(m.group())
+        if actor is None:
+            continue
+        if out and out[-1][2] == actor and _GAP.fullmatch(text, out[-1][1], m.start()):
+            out[-1] = (out[-1][0], m.end(), actor)
+        else:
+            out.append((m.start(), m.end(), actor))
+    return out
+
+
+def find_actors(text: str, *, aliases: str | Path | ActorTable | None = None,
+                ) -> tuple[str, ...]:
+    """Canonical actors mentioned in ``text``, each once, in order of first mention.
+
+    Parameters
+    ----------
+    text : str
+        Any text.
+    aliases : str, Path or ActorTable, optional
+        Alias table; default ``resources/actors.csv``.
+
+    Returns
+    -------
+    tuple of str
+
+    Examples
+    --------
+    >>> find_actors("Moscow and Beijing accused Washington; the Kremlin agreed.")
+    ('Russia', 'China', 'United States')
+    >>> find_actors("Let us talk.")
+    ()
+    """
+    return tuple(dict.fromkeys(actor for _, _, actor in find_mentions(text, aliases=aliases)))
+
+
+def _word_counts(corpus: pd.DataFrame, texts: list[str]) -> np.ndarray:
+    if "n_words" in corpus.columns:
+        counts = pd.to_numeric(corpus["n_words"], errors="coerce")
+        if counts.notna().all():
+            return counts.to_numpy(dtype="float64")
+    return np.array([len(_WORDS.findall(t)) for t in texts], dtype="float64")
+
+
+def mentions(corpus: pd.DataFrame, *, group: str = config.DEFAULT_GROUP, per: float = 1000,
+             aliases: str | Path | None = None) -> pd.DataFrame:
+    """Mentions of each actor per document and per group, as counts and rates.
+
+    Parameters
+    ----------
+    corpus : DataFrame
+        Needs ``doc_id``, ``text`` and the ``group`` column; ``n_words`` is used as the word
+        count when present, else words are counted as runs of letters/digits.
+    group : str, default "event"
+        Grouping column.
+    per : float, default 1000
+        Rates are mentions per ``per`` words.
+    aliases : str or Path, optional
+        Alias table; default ``resources/actors.csv``.
+
+    Returns
+    -------
+    DataFrame
+        Long format, one row per (level, unit, actor) with zeros included. Columns:
+        ``level`` ("document" or "group"), ``doc_id`` (missing on group rows), group,
+        ``actor``, ``kind``, ``mentions``, ``words``, ``rate`` (mentions per ``per`` words;
+        group rows pool the group's documents: total mentions / total words) and ``n_docs``
+        (1 on document rows). Documents with a missing group appear only at document level.
+
+    Examples
+    --------
+    >>> corpus = pd.DataFrame({"doc_id": ["a", "b"], "event": ["x", "y"],
+    ...                        "text": ["Putin met Xi in Moscow.", "Xi spoke."]})
+    >>> out = mentions(corpus)
+    >>> xi = out[out["actor"] == "Xi Jinping"]
+    >>> xi[["level", "doc_id", "event", "mentions", "words", "rate"]].values.tolist()
+    [['document', 'a', 'x', 1, 5, 200.0], ['document', 'b', 'y', 1, 2, 500.0], ['group', nan, 'x', 1, 5, 200.0], ['group', nan, 'y', 1, 2, 500.0]]
+    """
+    from analysis.segment import check_corpus
+
+    check_corpus(corpus, group=group)
+    table = actor_table(aliases)
+    texts = ["" if pd.isna(t) else str(t) for t in corpus["text"].tolist()]
+    doc_ids = corpus["doc_id"].tolist()
+    actors = list(table.actors)
+    index = {a: i for i, a in enumerate(actors)}
+    counts = np.zeros((len(texts), len(actors)), dtype="int64")
+    for d, text in enumerate(texts):
+        for _, _, actor in find_mentions(text, aliases=table):
+            counts[d, index[actor]] += 1
+    words = _word_counts(corpus, texts)
+    n_d, n_a = counts.shape
+    doc = pd.DataFrame({
+        "level": "document",
+        "doc_id": np.repeat(np.asarray(doc_ids, dtype=object), n_a),
+        group: np.repeat(np.asarray(corpus[group].tolist(), dtype=object), n_a),
+        "actor": np.tile(np.asarray(actors, dtype=object), n_d),
+        "mentions": counts.ravel(),
+        "words": np.repeat(words, n_a),
+        "n_docs": 1,
+    })
+    grp = (doc.dropna(subset=[group])
+           .groupby([group, "actor"], sort=True, observed=True)
+           .agg(mentions=("mentions", "sum"), words=("words", "sum"), n_docs=("doc_id", "size"))
+           .reset_index())
+    grp["level"] = "group"
+    grp["doc_id"] = pd.NA
+    out = pd.concat([doc, grp[doc.columns]], ignore_index=True)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        rate = np.where(out["words"] > 0, out["mentions"] / out["words"] * per, np.nan)
+    out["rate"] = rate
+    out["kind"] = out["actor"].map(table.kinds)
+    out["doc_id"] = out["doc_id"].astype(corpus["doc_id"].dtype)
+    out = out.astype({"level": "string", "actor": "string", "kind": "string",
+                      "mentions": "int64", "words": "int64", "n_docs": "int64"})
+    out[group] = out[group].astype(corpus[group].dtype)
+    return out[["level", "doc_id", group, "actor", "kind", "mentions", "words", "rate",
+                "n_docs"]]
