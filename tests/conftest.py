@@ -40,3 +40,153 @@ def seed_corpus():
                      "event": "2023-moscow" if doc_id < "003" else "2024-beijing",
                      "text": "\n\n".join(line for line in lines if line)})
     return pd.DataFrame(rows)
+
+
+# --- issues 7/8 (report): tiny throwaway notebooks for the renderer's tests ---------------
+@pytest.fixture(scope="session")
+def write_notebook():
+    """Return ``write(path, markdown, *code_cells)``: a numbered notebook like the suite's.
+
+    Cell 1 is ``markdown`` (a ``# Title`` and a summary sentence), cell 2 the papermill
+    ``parameters`` cell with the suite's four parameters, then one code cell per argument.
+    """
+    import nbformat
+
+    def write(path, markdown, *code_cells):
+        params = nbformat.v4.new_code_cell(
+            'source = None\ngroup = "event"\nfigures_dir = None\nrandom_state = 0'
+        )
+        params.metadata["tags"] = ["parameters"]
+        cells = [nbformat.v4.new_markdown_cell(markdown), params]
+        cells += [nbformat.v4.new_code_cell(code) for code in code_cells]
+        for i, cell in enumerate(cells):  # fixed ids, as in committed notebooks
+            cell["id"] = f"cell-{i}"
+        nb = nbformat.v4.new_notebook(cells=cells)
+        nb.metadata["kernelspec"] = {
+            "name": "python3", "display_name": "Python 3", "language": "python"
+        }
+        nbformat.write(nb, path)
+        return path
+
+    return write
+
+
+# --- issue 7 (report): the real notebooks rendered once per session ------------------------
+# Renders are slow (every notebook in a fresh kernel), so each one is done once per test
+# session and shared by tests/test_end_to_end.py and tests/test_report_browser.py, also
+# across pytest-xdist workers (a file lock; the first worker renders, the others wait).
+# Everything goes to the session's tmp folder, never to the repository's reports/ or figures/.
+
+OUTLET_DOCS = [
+    ("o1", "Daily Ledger", "2024-05-16", "Leaders open two-day visit",
+     "President Putin arrived in Beijing on Thursday for a two-day state visit, the Kremlin "
+     "said. Xi Jinping greeted him with a ceremony outside the Great Hall of the People.\n\n"
+     "\"Our relations are at their best in history,\" Putin told reporters. Officials signed "
+     "agreements on energy and trade."),
+    ("o2", "Daily Ledger", "2024-05-17", "Trade talks dominate second day",
+     "Trade between the two countries reached a record last year, officials said. Analysts "
+     "expect new pipeline talks to continue.\n\nWestern governments criticised the visit and "
+     "warned about sanctions. \"We are watching closely,\" a diplomat said."),
+    ("o3", "Daily Ledger", "2024-05-18", "Visit ends with joint statement",
+     "The leaders ended the visit with a joint statement on security. Xi said the partnership "
+     "served peace.\n\nCritics said the statement offered little on the war in Ukraine."),
+    ("o4", "Harbor Times", "2024-05-16", "A warm welcome in Beijing",
+     "Crowds lined the avenue as the motorcade passed. Putin praised Chinese hospitality and "
+     "called Xi a dear friend.\n\nThe two sides promised closer cooperation in science, "
+     "education and culture."),
+    ("o5", "Harbor Times", "2024-05-17", "Energy deal remains elusive",
+     "Negotiators failed to agree on the price of gas for the new pipeline, people familiar "
+     "with the talks said. Tom &amp; Jerry <script>window.__xss = 1</script> stayed in the "
+     "lobby.\n\nEconomists said the delay reflected weak demand and hard bargaining."),
+    ("o6", "Harbor Times", "2024-05-18", "Students meet the visiting president",
+     "Putin met students at a university in Harbin and spoke about history. "
+     "<img src=x onerror=\"window.__xss = 2\"> He praised the friendship between the peoples."
+     "\n\nThe visit ended with a concert and a banquet."),
+    ("o7", "Northern Post", "2024-05-16", "Allies watch summit warily",
+     "Officials in Washington said the summit showed a worrying alignment. The United States "
+     "urged China not to supply weapons.\n\n\"This partnership threatens stability,\" a "
+     "senator said. Markets barely moved."),
+    ("o8", "Northern Post", "2024-05-17", "Sanctions loom over partnership",
+     "European diplomats discussed new sanctions as the talks went on. Banks in China have "
+     "grown cautious about payments from Russia.\n\nThe Kremlin dismissed the warnings as "
+     "pressure and said trade would grow."),
+    ("o9", "Northern Post", "2024-05-18", "What the visit achieved",
+     "The visit produced many documents but few concrete deals, analysts said. Xi and Putin "
+     "promised to meet again this year.\n\nObservers noted the warm tone and the lack of "
+     "detail on the pipeline."),
+]
+OUTLETS = sorted({doc[1] for doc in OUTLET_DOCS})
+
+
+def _shared_render(tmp_path_factory, key, build):
+    """Run ``build(folder)`` once per session under a lock; return its stored summary."""
+    import fcntl
+    import json
+    import time
+
+    base = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        base = base.parent  # the session folder shared by all workers
+    folder = base / "suite_renders" / key
+    folder.mkdir(parents=True, exist_ok=True)
+    done, failed = folder / "done.json", folder / "failed.txt"
+    with open(folder.parent / f"{key}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if failed.exists():
+            pytest.fail(f"render {key!r} failed in another worker: {failed.read_text()}")
+        if not done.exists():
+            started = time.perf_counter()
+            try:
+                extra = build(folder)
+            except Exception as exc:
+                failed.write_text(f"{type(exc).__name__}: {exc}")
+                raise
+            done.write_text(json.dumps({"seconds": time.perf_counter() - started, **extra}))
+    from analysis import config
+    from analysis.report import NOTEBOOK_PATTERN
+
+    notebooks = sorted(p for p in config.NOTEBOOKS_DIR.iterdir() if NOTEBOOK_PATTERN.match(p.name))
+    return {"folder": folder, "out": folder / "reports", "figures": folder / "figures",
+            "notebooks": notebooks, **json.loads(done.read_text())}
+
+
+def _render_into(folder, **kwargs):
+    from analysis.report import render_report
+
+    lines: list[str] = []
+    render_report(out=folder / "reports", figures_dir=folder / "figures",
+                  progress=lines.append, **kwargs)
+    return {"lines": lines}
+
+
+@pytest.fixture(scope="session")
+def seed_report(tmp_path_factory):
+    """The suite rendered on the bundled seeds (group ``event``)."""
+    return _shared_render(tmp_path_factory, "seeds", lambda folder: _render_into(folder))
+
+
+@pytest.fixture(scope="session")
+def seed_report_again(tmp_path_factory, seed_report):
+    """A second, independent render on the seeds (for the determinism check)."""
+    return _shared_render(tmp_path_factory, "seeds-again", lambda folder: _render_into(folder))
+
+
+def write_outlet_corpus(path):
+    """A second corpus: a table of nine short news-like documents, grouped by ``outlet``."""
+    import pandas as pd
+
+    columns = ["doc_id", "outlet", "date", "title", "text"]
+    pd.DataFrame(OUTLET_DOCS, columns=columns).to_csv(path, index=False)
+    return path
+
+
+@pytest.fixture(scope="session")
+def outlet_report(tmp_path_factory):
+    """The suite rendered on the second corpus, grouped by ``outlet`` (three groups)."""
+
+    def build(folder):
+        corpus = write_outlet_corpus(folder / "outlets.csv")
+        return {"corpus": str(corpus), "groups": OUTLETS,
+                **_render_into(folder, source=corpus, group="outlet")}
+
+    return _shared_render(tmp_path_factory, "outlets", build)
