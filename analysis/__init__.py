@@ -6,6 +6,7 @@ from analysis.concordance import collocations, kwic
 from analysis.corpus import cleaning_audit, load_corpus
 from analysis.events import assign_event, read_events
 from analysis.keyness import keyness, keyness_from_counts
+from analysis.quotes import quotes
 from analysis.report import render_report
 from analysis.segment import paragraphs, sentences, units
 from analysis.term_plots import (
@@ -38,6 +39,7 @@ __all__: list[str] = [
     "plot_keyness_scatter",
     "plot_term_heatmap",
     "plot_top_terms",
+    "quotes",
     "read_events",
     "render_report",
     "sentences",

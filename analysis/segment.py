@@ -407,8 +407,10 @@ def sentences(corpus: pd.DataFrame, *, group: str | None = config.DEFAULT_GROUP,
 
 
 def _quoted_shares(text: str, spans: list[tuple[int, int, int]]) -> list[float]:
-    """Share of each sentence's characters inside quotation marks (0.0 until quotes land)."""
-    return [0.0] * len(spans)
+    """Share of each sentence's characters inside quotation marks (see analysis.quotes)."""
+    from analysis.quotes import quoted_shares
+
+    return quoted_shares(text, [(s, e) for _, s, e in spans]).tolist()
 
 
 # --------------------------------------------------------------------------- units

@@ -1,0 +1,185 @@
+"""Direct quotations and speakers: real quotes from the seeds and constructed edge cases."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from analysis.quotes import quote_spans, quoted_shares, quotes
+from analysis.segment import sentences
+
+
+def one_doc(text: str) -> pd.DataFrame:
+    return pd.DataFrame({"doc_id": ["d"], "event": ["x"], "text": [text]})
+
+
+@pytest.fixture(scope="module")
+def seed_quotes(seed_corpus):
+    return quotes(seed_corpus)
+
+
+def find(q: pd.DataFrame, prefix: str, starts: str) -> pd.Series:
+    rows = q[q["doc_id"].astype(str).str.startswith(prefix) & q["text"].str.startswith(starts)]
+    assert len(rows) == 1, f"{prefix}: {starts!r} matched {len(rows)} quotes"
+    return rows.iloc[0]
+
+
+# (seed, opening words of the quote, speaker, how the speaker is found)
+REAL_QUOTES = [
+    ("001", "The world was astonished to see innocent civilians", "Fumio Kishida",
+     "after_speaker_verb"),                                   # “...,” Kishida said
+    ("002", "share similar goals", "Xi Jinping", "after_speaker_verb"),  # Chinese President Xi Jinping said
+    ("002", "That President Xi is traveling to Russia", "Antony Blinken",
+     "after_verb_speaker"),                                   # “...,” said Blinken
+    ("001", "We are steadily guided by the goals", "Xi Jinping",
+     "after_speaker_verb"),                                   # the Chinese leader said
+    ("001", "Any attempt to ‘freeze the conflict,’", "Mykhailo Podolyak",
+     "after_speaker_verb"),                                   # Podolyak wrote; full name earlier
+    ("000", "China has made a colossal leap", "Vladimir Putin", "after_verb_speaker"),  # said Putin
+    ("000", "We will discuss all those issues", "Vladimir Putin", "after_speaker_verb"),
+    ("000", "detailed explanation", "Dmitry Peskov", "according_to"),
+    ("001", "dear friend", "Vladimir Putin", "before"),      # Putin called Xi his “dear friend”
+    ("001", "but we have seen some signs", "Jens Stoltenberg", "before"),  # appositive
+    ("003", "We are open to dialogue on Ukraine", "Vladimir Putin",
+     "quoted_as_saying+carried"),                             # Xinhua quoted the president
+]
+
+
+@pytest.mark.parametrize(("seed", "starts", "speaker", "rule"), REAL_QUOTES)
+def test_real_quotes_have_their_speakers(seed_quotes, seed, starts, speaker, rule):
+    row = find(seed_quotes, seed, starts)
+    assert row["speaker"] == speaker
+    assert row["rule"] == rule
+
+
+@pytest.mark.parametrize(("seed", "starts", "speaker"), [
+    # “However, we are seeing no such readiness on their part,” he said. (after "Putin said ...")
+    ("001", "However, we are seeing no such readiness", "Vladimir Putin"),
+    # “I know that the Russia presidential election is next year. ...,” he said. (after Xi told Putin)
+    ("002", "I know that the Russia presidential election", "Xi Jinping"),
+    # ... aggressive. he wrote. (Putin's article)
+    ("000", "The policy of the US to simultaneously restrain", "Vladimir Putin"),
+    # “...,” he told reporters in Washington: "Antony Blinken said on Monday" is the last
+    # named speaker, although the last *quoted* one is John Kirby
+    ("000", "Calling for a cease-fire that does not include", "Antony Blinken"),
+])
+def test_he_said_carries_over_the_last_named_speaker(seed_quotes, seed, starts, speaker):
+    row = find(seed_quotes, seed, starts)
+    assert row["speaker"] == speaker
+    assert row["rule"].endswith("+carried")
+    assert row["speaker_text"].lower() in {"he", "but he"}
+
+
+def test_unclosed_quotes_end_at_the_attribution(seed_quotes):
+    row = find(seed_quotes, "000", "We hope that the strategic partnership")
+    assert not row["closed"]
+    assert row["text"].endswith("development of our countries.")
+    assert row["speaker"] == "Xi Jinping"  # "... our countries. said Xi."
+    row = find(seed_quotes, "000", "The policy of the US")
+    assert not row["closed"]
+    assert row["text"].endswith("increasingly tough and aggressive.")
+    row = find(seed_quotes, "003", "are not directed against anyone")
+    assert not row["closed"] and row["text"] == "are not directed against anyone."
+    assert row["speaker"] == "Vladimir Putin"  # Putin stated that ... “are not directed ...
+
+
+def test_quote_spanning_sentences(seed_quotes):
+    row = find(seed_quotes, "001", "I really feel great anger")
+    assert row["text"].count(". ") == 2  # three sentences in one quotation
+    assert row["speaker"] == "Fumio Kishida" and row["rule"] == "same_paragraph"
+
+
+@pytest.mark.parametrize(("seed", "starts"), [
+    ("001", "the legitimate security concerns"),  # "the leaders said": plural, nobody named
+    ("000", "Dear friend"),                      # no speech verb at all
+    ("001", "all moves that lead to tensions"),  # "They called for"
+])
+def test_unattributable_quotes_have_no_speaker(seed_quotes, seed, starts):
+    row = find(seed_quotes, seed, starts)
+    assert pd.isna(row["speaker"])
+    assert row["rule"] == "none"
+
+
+def test_no_quotes_in_seed_004(seed_quotes, seed_corpus):
+    assert not seed_quotes["doc_id"].astype(str).str.startswith("004").any()
+
+
+def test_offsets_and_marks(seed_corpus, seed_quotes):
+    texts = dict(zip(seed_corpus["doc_id"], seed_corpus["text"], strict=True))
+    for row in seed_quotes.itertuples():
+        span = texts[row.doc_id][row.start:row.end]
+        assert span[0] in "“\"«"
+        assert row.text in span
+        assert (span[-1] in "”\"»") == row.closed
+
+
+def test_quote_counts_match_marks(seed_corpus, seed_quotes):
+    # every opening mark starts exactly one quotation
+    for doc_id, text in zip(seed_corpus["doc_id"], seed_corpus["text"], strict=True):
+        n = (seed_quotes["doc_id"] == doc_id).sum()
+        assert n == text.count("“")
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ('"We will win," Putin said.', [("We will win,", "Vladimir Putin", True)]),
+    ('Xi said: "We stand together.\n\nNext para.',
+     [("We stand together.", "Xi Jinping", False)]),
+    ("“Hello.” The end.", [("Hello.", None, True)]),
+    ("“No,” he said.", [("No,", None, True)]),  # "he" with nobody named before: not guessed
+    ("“First,” Xi said. “Second.”", [("First,", "Xi Jinping", True),
+                                     ("Second.", "Xi Jinping", True)]),
+    ("“First,” Xi said. Putin frowned. “Second.”", [("First,", "Xi Jinping", True),
+                                                   ("Second.", None, True)]),
+    ("They said “no deal” today.", [("no deal", None, True)]),
+    ("“It ends ‘here,’ now,” said Xi.", [("It ends ‘here,’ now,", "Xi Jinping", True)]),
+])
+def test_constructed_quotes(text, expected):
+    got = quotes(one_doc(text))
+    assert [(r.text, None if pd.isna(r.speaker) else r.speaker, r.closed)
+            for r in got.itertuples()] == expected
+
+
+def test_continuation_paragraph_keeps_the_speaker():
+    text = "“We came to talk,” Putin said, “and we\n\n“will keep talking.”"
+    got = quotes(one_doc(text))
+    assert got["speaker"].tolist() == ["Vladimir Putin", "Vladimir Putin", "Vladimir Putin"]
+    assert got["rule"].tolist()[-1] == "continuation"
+
+
+def test_quoted_share_by_hand():
+    text = "He said “yes” today."  # “yes” is 5 of 20 characters
+    assert quoted_shares(text, [(0, len(text))]).tolist() == [pytest.approx(5 / 20)]
+    got = sentences(one_doc("“All of it,” he said."))  # 12 of 21 characters
+    assert got["quoted_share"].tolist() == [pytest.approx(12 / 21)]
+    got = sentences(one_doc("“All of it.” None of this."))
+    assert got["quoted_share"].tolist() == [1.0, 0.0]
+
+
+def test_quoted_share_on_seeds(seed_corpus):
+    s = sentences(seed_corpus)
+    row = s[s["text"] == "“We adhere to an objective and impartial position.”"]
+    assert row["quoted_share"].item() == 1.0
+    assert (s.loc[s["doc_id"].astype(str).str.startswith("004"), "quoted_share"] == 0).all()
+    assert s["quoted_share"].between(0, 1).all()
+
+
+def test_other_group_column():
+    corpus = pd.DataFrame({"doc_id": ["a", "b"], "outlet": ["AP", "BBC"],
+                           "text": ["“Yes,” Xi said.", "No quotes here."]})
+    got = quotes(corpus, group="outlet")
+    assert got[["doc_id", "outlet", "speaker"]].values.tolist() == [["a", "AP", "Xi Jinping"]]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("ab .,\n“”\"«»‘’XiPutnsd")), max_size=200))
+def test_quote_spans_are_ordered_and_inside_text(text):
+    spans = quote_spans(text)
+    prev = 0
+    for start, end, _closed, _ in spans:
+        assert prev <= start < end <= len(text)
+        assert text[start] in "“\"«"
+        prev = end
+    shares = quoted_shares(text, [(0, len(text))] if text else [])
+    assert ((shares >= 0) & (shares <= 1)).all()
