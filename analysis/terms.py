@@ -1,0 +1,379 @@
+"""Term counts: the document-term matrix and term frequencies per group.
+
+Terms are what :func:`analysis.vocab.make_analyzer` produces: lower-case words with stop
+words removed, spelling variants merged and known names and phrases ("xi jinping",
+"peace plan") kept as one term; n-grams never span a sentence boundary or a removed stop
+word. Counts come from a scikit-learn ``CountVectorizer`` (a sparse document-term matrix);
+group totals are sparse products with a group indicator matrix, so nothing loops over the
+tokens of the corpus in Python beyond the tokenizer itself.
+
+Rates are per 10,000 *tokens*: the number of single terms (unigram tokens after stop-word
+removal) in the group or document, whatever ``ngram_range`` is counted, so a bigram's rate
+reads "times per 10,000 words of content".
+
+Examples
+--------
+>>> import pandas as pd
+>>> corpus = pd.DataFrame({"doc_id": ["a", "b"], "event": ["x", "y"],
+...                        "text": ["Sanctions hit. Sanctions bite.", "Talks resume."]})
+>>> dtm = document_term_matrix(corpus)
+>>> list(dtm.terms), dtm.matrix.toarray().tolist()
+(['bite', 'hit', 'resume', 'sanctions', 'talks'], [[1, 1, 0, 2, 0], [0, 0, 1, 0, 1]])
+"""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass
+from typing import NamedTuple
+
+import numpy as np
+import pandas as pd
+from scipy import sparse
+from sklearn.feature_extraction.text import CountVectorizer
+
+from . import config
+from .errors import CorpusError, CorpusWarning
+
+__all__ = [
+    "DocumentTermMatrix",
+    "document_term_matrix",
+    "term_frequencies",
+]
+
+#: Rates are expressed per this many tokens.
+RATE_PER: int = 10_000
+
+
+class DocumentTermMatrix(NamedTuple):
+    """Counts of terms in documents: unpack as ``matrix, terms, doc_ids = ...``.
+
+    ``matrix`` is a ``scipy.sparse`` CSR matrix of int64 counts, documents in rows (in
+    corpus order) and terms in columns (in ``terms`` order, alphabetical); ``doc_ids`` is a
+    ``pandas.Index`` of the documents' ids.
+    """
+
+    matrix: sparse.csr_matrix
+    terms: np.ndarray
+    doc_ids: pd.Index
+
+
+# --------------------------------------------------------------------------- validation
+
+
+def check_corpus(corpus: pd.DataFrame, *, group: str | None = None) -> None:
+    """Raise :class:`~analysis.errors.CorpusError` unless the corpus can be counted.
+
+    Needs ``doc_id`` (unique) and ``text`` columns, and ``group`` when given.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> check_corpus(pd.DataFrame({"doc_id": ["a"], "body": ["x"]}))
+    Traceback (most recent call last):
+    ...
+    analysis.errors.CorpusError: corpus has no column 'text' (columns: doc_id, body). Load it with analysis.load_corpus or add the column.
+    """
+    if not isinstance(corpus, pd.DataFrame):
+        raise CorpusError(
+            f"expected a corpus DataFrame (from analysis.load_corpus), got {type(corpus).__name__}."
+        )
+    cols = ", ".join(map(str, corpus.columns))
+    for name in ("doc_id", "text"):
+        if name not in corpus.columns:
+            raise CorpusError(
+                f"corpus has no column {name!r} (columns: {cols}). "
+                "Load it with analysis.load_corpus or add the column."
+            )
+    if group is not None and group not in corpus.columns:
+        raise CorpusError(
+            f"corpus has no column {group!r} (columns: {cols}). "
+            "Pass group= one of these, or add the column."
+        )
+    dup = corpus["doc_id"].astype("string").duplicated()
+    if dup.any():
+        first = corpus.loc[dup, "doc_id"].iloc[0]
+        raise CorpusError(
+            f"corpus column 'doc_id' has duplicates (e.g. {first!r}); make the ids unique."
+        )
+
+
+def _check_ngram_range(ngram_range: tuple[int, int]) -> tuple[int, int]:
+    try:
+        lo, hi = (int(v) for v in ngram_range)
+    except (TypeError, ValueError):
+        raise ValueError(f"ngram_range must be a pair (min_n, max_n), not {ngram_range!r}") from None
+    if not 1 <= lo <= hi:
+        raise ValueError(f"ngram_range must satisfy 1 <= min_n <= max_n, not {ngram_range!r}")
+    return lo, hi
+
+
+def _texts(corpus: pd.DataFrame) -> list[str]:
+    """The text column as plain str; missing text becomes ''."""
+    return ["" if pd.isna(t) else str(t) for t in corpus["text"].tolist()]
+
+
+def _prepared(corpus: pd.DataFrame, *, group: str | None, dedupe: bool) -> pd.DataFrame:
+    check_corpus(corpus, group=group)
+    if dedupe:
+        from .passages import deduplicated
+
+        corpus = deduplicated(corpus)
+    return corpus
+
+
+# --------------------------------------------------------------------------- matrix
+
+
+def _analyzer(ngram_range: tuple[int, int]):
+    from .vocab import make_analyzer
+
+    return make_analyzer(ngram_range=ngram_range)
+
+
+def _fit(texts: list[str], ngram_range: tuple[int, int]) -> tuple[sparse.csr_matrix, np.ndarray]:
+    vec = CountVectorizer(analyzer=_analyzer(ngram_range), dtype=np.int64)
+    try:
+        matrix = vec.fit_transform(texts)
+    except ValueError as err:  # sklearn: "empty vocabulary; perhaps the documents only ..."
+        raise CorpusError(
+            "no terms to count: every document is empty or holds only stop words. Check "
+            "the corpus 'text' column (and the stop-word list in analysis/resources)."
+        ) from err
+    return matrix.tocsr(), np.asarray(vec.get_feature_names_out(), dtype=object)
+
+
+def _token_counts(texts: list[str], matrix: sparse.csr_matrix,
+                  ngram_range: tuple[int, int]) -> np.ndarray:
+    """Unigram tokens per document: the denominator of every rate."""
+    if tuple(ngram_range) == (1, 1):
+        return np.asarray(matrix.sum(axis=1)).ravel().astype(np.int64)
+    unigrams = _analyzer((1, 1))
+    return np.fromiter((len(unigrams(t)) for t in texts), dtype=np.int64, count=len(texts))
+
+
+def document_term_matrix(
+    corpus: pd.DataFrame,
+    *,
+    ngram_range: tuple[int, int] = (1, 1),
+    min_count: int = 1,
+    dedupe: bool = False,
+) -> DocumentTermMatrix:
+    """Sparse document-term counts of a corpus.
+
+    Parameters
+    ----------
+    corpus : DataFrame with ``doc_id`` and ``text`` (see :func:`analysis.load_corpus`)
+    ngram_range : smallest and largest n-gram length counted (terms, not words: a phrase
+        such as "xi jinping" is one term)
+    min_count : keep only terms occurring at least this often in the whole corpus
+    dedupe : count a passage shared by several documents (wire copy) once, via
+        :func:`analysis.passages.deduplicated`; default counts the text as published
+
+    Returns
+    -------
+    DocumentTermMatrix ``(matrix, terms, doc_ids)``: CSR int64 counts (documents x terms,
+    corpus order x alphabetical), the term strings, and the documents' ids.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> corpus = pd.DataFrame({"doc_id": ["a", "b"], "text": ["Grain prices, grain.", "War."]})
+    >>> matrix, terms, doc_ids = document_term_matrix(corpus, min_count=2)
+    >>> list(terms), matrix.toarray().tolist(), list(doc_ids)
+    (['grain'], [[2], [0]], ['a', 'b'])
+    """
+    ngram_range = _check_ngram_range(ngram_range)
+    corpus = _prepared(corpus, group=None, dedupe=dedupe)
+    matrix, terms = _fit(_texts(corpus), ngram_range)
+    if min_count > 1:
+        keep = np.asarray(matrix.sum(axis=0)).ravel() >= min_count
+        matrix, terms = matrix[:, keep], terms[keep]
+    doc_ids = pd.Index(corpus["doc_id"].astype("string"), name="doc_id")
+    return DocumentTermMatrix(matrix.tocsr(), terms, doc_ids)
+
+
+# --------------------------------------------------------------------------- group counts
+
+
+@dataclass(frozen=True)
+class GroupCounts:
+    """Counts aggregated by group (internal; shared by frequencies and keyness).
+
+    Arrays are groups x terms (dense, a handful of groups) in ``groups`` order (sorted).
+    ``matrix``/``doc_tokens``/``doc_ids``/``doc_groups`` keep the per-document level.
+    """
+
+    groups: list[str]
+    terms: np.ndarray
+    counts: np.ndarray  # groups x terms
+    n_docs: np.ndarray  # groups x terms: documents of the group containing the term
+    tokens: np.ndarray  # groups: unigram tokens
+    totals: np.ndarray  # groups: all counted features (table margins)
+    sizes: np.ndarray  # groups: documents
+    matrix: sparse.csr_matrix  # documents (with a group) x terms
+    doc_ids: pd.Index
+    doc_groups: np.ndarray  # group code per document
+    doc_tokens: np.ndarray
+
+
+def indicator_matrix(codes: np.ndarray, n_groups: int) -> sparse.csr_matrix:
+    """Sparse groups x documents 0/1 matrix: row g has a 1 for every document of group g.
+
+    ``indicator_matrix(codes, k) @ dtm`` sums document rows into group rows.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> indicator_matrix(np.array([0, 1, 0]), 2).toarray().tolist()
+    [[1, 0, 1], [0, 1, 0]]
+    """
+    n = len(codes)
+    return sparse.csr_matrix(
+        (np.ones(n, dtype=np.int64), (codes, np.arange(n))), shape=(n_groups, n)
+    )
+
+
+def group_counts(
+    corpus: pd.DataFrame,
+    *,
+    group: str,
+    ngram_range: tuple[int, int] = (1, 1),
+    dedupe: bool = False,
+) -> GroupCounts:
+    """Counts per group from one document-term matrix (documents without a group dropped).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> corpus = pd.DataFrame({"doc_id": ["a", "b", "c"], "g": ["x", "y", "x"],
+    ...                        "text": ["war war", "peace", "war talks"]})
+    >>> gc = group_counts(corpus, group="g")
+    >>> gc.groups, list(gc.terms), gc.counts.tolist(), gc.n_docs.tolist()
+    (['x', 'y'], ['peace', 'talks', 'war'], [[0, 1, 3], [1, 0, 0]], [[0, 1, 2], [1, 0, 0]])
+    """
+    ngram_range = _check_ngram_range(ngram_range)
+    corpus = _prepared(corpus, group=group, dedupe=dedupe)
+    labels = corpus[group]
+    missing = labels.isna().to_numpy()
+    if missing.all():
+        raise CorpusError(
+            f"column {group!r} has no values: no document has a group. Fill the column "
+            "(or the manifest's event column), or pass another group=."
+        )
+    if missing.any():
+        ids = corpus.loc[missing, "doc_id"].astype(str).tolist()
+        warnings.warn(
+            f"{len(ids)} document(s) have no value in column {group!r} and are not counted: "
+            f"{', '.join(ids[:10])}{' ...' if len(ids) > 10 else ''}. Assign them a group "
+            "to include them.",
+            CorpusWarning,
+            stacklevel=3,
+        )
+        corpus = corpus.loc[~missing]
+    names = labels[~missing].astype(str).to_numpy()
+    groups = sorted(set(names))
+    codes = np.searchsorted(np.array(groups, dtype=object), names)
+    texts = _texts(corpus)
+    matrix, terms = _fit(texts, ngram_range)
+    doc_tokens = _token_counts(texts, matrix, ngram_range)
+    ind = indicator_matrix(codes, len(groups))
+    counts = (ind @ matrix).toarray()
+    present = matrix.copy()
+    present.data = np.ones_like(present.data)
+    n_docs = (ind @ present).toarray()
+    return GroupCounts(
+        groups=groups,
+        terms=terms,
+        counts=counts,
+        n_docs=n_docs,
+        tokens=ind @ doc_tokens,
+        totals=counts.sum(axis=1),
+        sizes=np.bincount(codes, minlength=len(groups)),
+        matrix=matrix,
+        doc_ids=pd.Index(corpus["doc_id"].astype("string"), name="doc_id"),
+        doc_groups=codes,
+        doc_tokens=doc_tokens,
+    )
+
+
+def _rate(count: np.ndarray, tokens: np.ndarray) -> np.ndarray:
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(tokens > 0, count / np.where(tokens > 0, tokens, 1) * RATE_PER, 0.0)
+
+
+def term_frequencies(
+    corpus: pd.DataFrame,
+    *,
+    group: str = config.DEFAULT_GROUP,
+    ngram_range: tuple[int, int] = (1, 3),
+    min_count: int = 2,
+    per_document: bool = False,
+    dedupe: bool = False,
+) -> pd.DataFrame:
+    """Term counts and rates per group (or per document), in long format.
+
+    Parameters
+    ----------
+    corpus : DataFrame with ``doc_id``, ``text`` and the ``group`` column
+    group : grouping column; documents with no value are left out (with a warning)
+    ngram_range : n-gram lengths counted, in terms (see :mod:`analysis.terms`)
+    min_count : keep terms counted at least this often in the whole (grouped) corpus
+    per_document : one row per document and term instead of per group and term
+    dedupe : count passages shared between documents once (see
+        :func:`analysis.passages.deduplicated`)
+
+    Returns
+    -------
+    DataFrame. By group (default): one row per group and kept term, **including zero
+    counts** so groups line up: ``term``, the group column, ``count``, ``rate`` (per
+    10,000 tokens of the group), ``n_docs`` (documents of the group containing the term),
+    ``n_docs_group`` (documents in the group), ``n_tokens`` (tokens of the group); sorted
+    by group, then count (descending), then term. Per document: one row per document and
+    term *it contains* (zeros omitted): ``doc_id``, the group column, ``term``, ``count``,
+    ``rate`` (per 10,000 tokens of the document), ``n_tokens``; sorted by document order,
+    then count (descending), then term.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> corpus = pd.DataFrame({"doc_id": ["a", "b", "c"], "g": ["x", "y", "x"],
+    ...                        "text": ["war war", "peace war", "war talks"]})
+    >>> tf = term_frequencies(corpus, group="g", ngram_range=(1, 1), min_count=1)
+    >>> tf[tf["term"] == "war"][["g", "count", "rate", "n_docs", "n_docs_group"]].to_dict("records")
+    [{'g': 'x', 'count': 3, 'rate': 7500.0, 'n_docs': 2, 'n_docs_group': 2}, {'g': 'y', 'count': 1, 'rate': 5000.0, 'n_docs': 1, 'n_docs_group': 1}]
+    """
+    gc = group_counts(corpus, group=group, ngram_range=ngram_range, dedupe=dedupe)
+    keep = gc.counts.sum(axis=0) >= max(int(min_count), 1)
+    terms = gc.terms[keep]
+    if per_document:
+        sub = gc.matrix[:, keep].tocoo()
+        order = np.lexsort((terms[sub.col].astype(str), -sub.data, sub.row))
+        rows, cols, data = sub.row[order], sub.col[order], sub.data[order]
+        group_names = np.array(gc.groups, dtype=object)[gc.doc_groups]
+        return pd.DataFrame(
+            {
+                "doc_id": pd.array(gc.doc_ids.to_numpy()[rows], dtype="string"),
+                group: pd.array(group_names[rows], dtype="string"),
+                "term": pd.array(terms[cols], dtype="string"),
+                "count": data.astype(np.int64),
+                "rate": _rate(data, gc.doc_tokens[rows]),
+                "n_tokens": gc.doc_tokens[rows].astype(np.int64),
+            }
+        )
+    counts, n_docs = gc.counts[:, keep], gc.n_docs[:, keep]
+    k, v = counts.shape
+    out = pd.DataFrame(
+        {
+            "term": pd.array(np.tile(terms, k), dtype="string"),
+            group: pd.array(np.repeat(np.array(gc.groups, dtype=object), v), dtype="string"),
+            "count": counts.ravel().astype(np.int64),
+            "rate": _rate(counts, gc.tokens[:, None]).ravel(),
+            "n_docs": n_docs.ravel().astype(np.int64),
+            "n_docs_group": np.repeat(gc.sizes, v).astype(np.int64),
+            "n_tokens": np.repeat(gc.tokens, v).astype(np.int64),
+        }
+    )
+    out = out.sort_values([group, "count", "term"], ascending=[True, False, True],
+                          kind="mergesort").reset_index(drop=True)
+    return out
