@@ -17,6 +17,21 @@ from analysis.term_plots import (
     plot_top_terms,
 )
 from analysis.terms import DocumentTermMatrix, document_term_matrix, term_frequencies
+from analysis.topic_metrics import (
+    match_topics,
+    npmi_coherence,
+    relevance_scores,
+    topic_diversity,
+    topic_stability,
+)
+from analysis.topic_plots import (
+    plot_doc_topics,
+    plot_k_selection,
+    plot_topic_prevalence,
+    plot_topic_terms,
+    topic_prevalence_table,
+)
+from analysis.topics import TopicModel, fit_topics
 from analysis.vocab import make_analyzer, tokenize
 
 __all__: list[str] = [
@@ -46,4 +61,17 @@ __all__: list[str] = [
     "term_frequencies",
     "tokenize",
     "units",
+    # topics (issue 6)
+    "fit_topics",
+    "match_topics",
+    "npmi_coherence",
+    "plot_doc_topics",
+    "plot_k_selection",
+    "plot_topic_prevalence",
+    "plot_topic_terms",
+    "relevance_scores",
+    "topic_diversity",
+    "topic_prevalence_table",
+    "topic_stability",
+    "TopicModel",
 ]
