@@ -6,6 +6,7 @@ from analysis.concordance import collocations, kwic
 from analysis.corpus import cleaning_audit, load_corpus
 from analysis.events import assign_event, read_events
 from analysis.keyness import keyness, keyness_from_counts
+from analysis.passages import deduplicated, shared_passages
 from analysis.quotes import quotes
 from analysis.report import render_report
 from analysis.segment import paragraphs, sentences, units
@@ -39,6 +40,7 @@ __all__: list[str] = [
     "clean_text",
     "cleaning_audit",
     "collocations",
+    "deduplicated",
     "document_term_matrix",
     "document_term_table",
     "DocumentTermMatrix",
@@ -58,6 +60,7 @@ __all__: list[str] = [
     "read_events",
     "render_report",
     "sentences",
+    "shared_passages",
     "term_frequencies",
     "tokenize",
     "units",
