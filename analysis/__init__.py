@@ -2,14 +2,51 @@
 
 from analysis.actors import find_actors, mentions
 from analysis.cleaning import clean_text
+from analysis.comparison import (
+    Comparison,
+    compare_groups,
+    distinctive_terms,
+    plot_differences,
+    quoted_speakers,
+)
 from analysis.concordance import collocations, kwic
 from analysis.corpus import cleaning_audit, load_corpus
 from analysis.events import assign_event, read_events
 from analysis.keyness import keyness, keyness_from_counts
+from analysis.lexicons import (
+    MethodComparison,
+    approximation_fidelity,
+    compare_methods,
+    difference_drivers,
+    lexicon_contributions,
+    pattern_scores,
+    rescore_without,
+    top_contributions,
+    topic_word_share,
+    without_topic_words,
+)
 from analysis.passages import deduplicated, shared_passages
 from analysis.quotes import quotes
 from analysis.report import render_report
 from analysis.segment import paragraphs, sentences, units
+from analysis.sentiment import (
+    GroupSentiment,
+    VoiceSentiment,
+    actor_sentiment,
+    document_sentiment,
+    group_sentiment,
+    position_sentiment,
+    score_sentences,
+    sentence_sentiment,
+    voice_sentiment,
+)
+from analysis.sentiment_plots import (
+    plot_actor_sentiment,
+    plot_contributions,
+    plot_position,
+    plot_sentence_distribution,
+    plot_voice_sentiment,
+)
 from analysis.term_plots import (
     document_term_table,
     plot_keyness,
@@ -36,6 +73,11 @@ from analysis.topics import TopicModel, fit_topics
 from analysis.vocab import make_analyzer, tokenize
 
 __all__: list[str] = [
+    "Comparison",
+    "compare_groups",
+    "distinctive_terms",
+    "plot_differences",
+    "quoted_speakers",
     "assign_event",
     "clean_text",
     "cleaning_audit",
@@ -77,4 +119,29 @@ __all__: list[str] = [
     "topic_prevalence_table",
     "topic_stability",
     "TopicModel",
+    # sentiment (issue 5)
+    "GroupSentiment",
+    "MethodComparison",
+    "VoiceSentiment",
+    "actor_sentiment",
+    "approximation_fidelity",
+    "compare_methods",
+    "difference_drivers",
+    "document_sentiment",
+    "group_sentiment",
+    "lexicon_contributions",
+    "pattern_scores",
+    "plot_actor_sentiment",
+    "plot_contributions",
+    "plot_position",
+    "plot_sentence_distribution",
+    "plot_voice_sentiment",
+    "position_sentiment",
+    "rescore_without",
+    "score_sentences",
+    "sentence_sentiment",
+    "top_contributions",
+    "topic_word_share",
+    "voice_sentiment",
+    "without_topic_words",
 ]

@@ -1,0 +1,246 @@
+"""The groups side by side: every comparison of the suite gathered with its uncertainty.
+
+:func:`compare_groups` runs the term, sentiment, voice and topic comparisons on one corpus
+and grouping and returns them together with the group sizes and the caveat they imply;
+:func:`plot_differences` draws every group difference (sentiment measures, topic shares) with
+its article-level bootstrap interval in one figure. Notebook ``04_comparison`` is built on
+these two functions.
+
+Examples
+--------
+>>> from analysis import load_corpus
+>>> comp = compare_groups(load_corpus(), k=3, n_seeds=3, n_boot=100)
+>>> comp.sizes.to_dict()
+{'2023-moscow': 3, '2024-beijing': 2}
+>>> sorted(comp.differences["kind"].unique())
+['sentiment', 'topic']
+"""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure
+
+from . import config
+from .errors import DesignWarning
+from .keyness import keyness
+from .plots import group_title, style
+from .quotes import quotes
+from .sentiment import (
+    GroupSentiment,
+    VoiceSentiment,
+    actor_sentiment,
+    group_sentiment,
+    sentence_sentiment,
+    voice_sentiment,
+)
+from .stats import caveat, check_groups, group_sizes
+from .topics import TopicModel, fit_topics
+
+__all__ = ["Comparison", "compare_groups", "distinctive_terms", "plot_differences", "quoted_speakers"]
+
+MEASURE_LABELS = {
+    "mean_compound": "mean compound",
+    "share_positive": "share of positive sentences",
+    "share_negative": "share of negative sentences",
+}
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """Everything :func:`compare_groups` computed, each table with its sizes.
+
+    Attributes
+    ----------
+    group : the grouping column
+    sizes : documents per group
+    caveat : plain-language caveat computed from ``sizes`` (:func:`analysis.stats.caveat`)
+    distinctive : top distinctive terms of each group (:func:`distinctive_terms`)
+    sentiment : :class:`analysis.sentiment.GroupSentiment` (summary, per-document values,
+        differences with intervals and exact permutation p-values)
+    actors : sentiment of sentences mentioning each actor, per group
+    voices : :class:`analysis.sentiment.VoiceSentiment` (quoted speech vs reporter text)
+    speakers : who is quoted how often in each group (:func:`quoted_speakers`)
+    topics : the fitted :class:`analysis.topics.TopicModel`
+    prevalence : each topic's share of each group's text with intervals
+    differences : one row per contrast x measure: sentiment and topic-share differences with
+        intervals, sizes and (sentiment only) the exact permutation p and its floor
+    """
+
+    group: str
+    sizes: pd.Series
+    caveat: str
+    distinctive: pd.DataFrame
+    sentiment: GroupSentiment
+    actors: pd.DataFrame
+    voices: VoiceSentiment
+    speakers: pd.DataFrame
+    topics: TopicModel
+    prevalence: pd.DataFrame
+    differences: pd.DataFrame
+
+
+def distinctive_terms(corpus: pd.DataFrame, *, group: str = config.DEFAULT_GROUP, top: int = 10,
+                      method: str = "log_odds", dedupe: bool = False) -> pd.DataFrame:
+    """The ``top`` terms most typical of each group against the rest, with their evidence.
+
+    Ranked by the keyness score of :func:`analysis.keyness.keyness` (log-odds z by
+    default). Each row keeps the counts, the number of documents each count comes from and
+    the ``single_doc`` flag: a term used by one article only describes that article.
+
+    Examples
+    --------
+    >>> from analysis import load_corpus
+    >>> d = distinctive_terms(load_corpus(), top=3)
+    >>> d.groupby("group").size().to_dict()
+    {'2023-moscow': 3, '2024-beijing': 3}
+    """
+    names = sorted(corpus[group].dropna().astype(str).unique())
+    frames = []
+    for name in names:
+        table = keyness(corpus, group=group, target=name, method=method, dedupe=dedupe)
+        mine = table[table["direction"] == name].sort_values("score", ascending=False, kind="stable")
+        frames.append(mine.head(top).assign(group=name))
+    out = pd.concat(frames, ignore_index=True)
+    cols = ["group", "term", "count_target", "count_reference", "rate_target", "rate_reference",
+            "n_docs_target", "n_docs_group_target", "single_doc", "score", "q_value"]
+    return out[cols]
+
+
+def quoted_speakers(corpus: pd.DataFrame, *, group: str = config.DEFAULT_GROUP, top: int = 8) -> pd.DataFrame:
+    """Who is quoted how often in each group: quotations per attributed speaker.
+
+    Quotations without a supported speaker are counted as ``(unattributed)``. Columns: the
+    group column, ``speaker``, ``n_quotes``, ``n_docs`` (documents quoting the speaker), and
+    ``share`` of the group's quotations.
+
+    Examples
+    --------
+    >>> from analysis import load_corpus
+    >>> s = quoted_speakers(load_corpus())
+    >>> bool((s.groupby("event")["share"].sum() <= 1.0 + 1e-9).all())
+    True
+    """
+    q = quotes(corpus, group=group)
+    q = q.assign(speaker=q["speaker"].fillna("(unattributed)"))
+    counts = (q.groupby([group, "speaker"], sort=True)
+                .agg(n_quotes=("quote", "size"), n_docs=("doc_id", "nunique")).reset_index())
+    totals = counts.groupby(group)["n_quotes"].transform("sum")
+    counts["share"] = counts["n_quotes"] / totals
+    counts = counts.sort_values([group, "n_quotes", "speaker"], ascending=[True, False, True], kind="stable")
+    return counts.groupby(group, sort=True).head(top).reset_index(drop=True)
+
+
+def compare_groups(
+    corpus: pd.DataFrame,
+    *,
+    group: str = config.DEFAULT_GROUP,
+    top_terms: int = 10,
+    k: int | None = None,
+    n_seeds: int = 10,
+    n_boot: int = config.N_BOOT,
+    dedupe: bool = False,
+    random_state: int = config.RANDOM_STATE,
+) -> Comparison:
+    """Run every group comparison of the suite on one corpus and grouping.
+
+    Parameters
+    ----------
+    corpus : DataFrame from :func:`analysis.load_corpus` (``doc_id``, ``text``, ``group``)
+    group : grouping column (two or more groups)
+    top_terms : distinctive terms kept per group
+    k, n_seeds : topic model settings (:func:`analysis.topics.fit_topics`); ``k=None`` chooses k
+    n_boot, random_state : bootstrap replicates and seed for every interval
+    dedupe : count passages shared between documents once (default: as published)
+
+    Examples
+    --------
+    >>> from analysis import load_corpus
+    >>> comp = compare_groups(load_corpus(), k=3, n_seeds=3, n_boot=100)
+    >>> comp.sentiment.summary["n_docs"].tolist()
+    [3, 2, 3, 2, 3, 2]
+    """
+    with warnings.catch_warnings():
+        warnings.simplefilter("always", DesignWarning)
+        check_groups(corpus, group=group)
+    data = corpus.dropna(subset=[group])
+    sizes = group_sizes(data, group=group)
+    scored = sentence_sentiment(data, group=group, dedupe=dedupe)
+    sent = group_sentiment(scored, group=group, n_boot=n_boot, random_state=random_state)
+    model = fit_topics(data, group=group, k=k, n_seeds=n_seeds, dedupe=dedupe, random_state=random_state)
+    topic_diff = model.prevalence_difference(group, n_boot=n_boot, random_state=random_state)
+    return Comparison(
+        group=group,
+        sizes=sizes,
+        caveat=caveat(sizes),
+        distinctive=distinctive_terms(data, group=group, top=top_terms, dedupe=dedupe),
+        sentiment=sent,
+        actors=actor_sentiment(scored, group=group, n_boot=n_boot, random_state=random_state),
+        voices=voice_sentiment(scored, group=group, n_boot=n_boot, random_state=random_state),
+        speakers=quoted_speakers(data, group=group),
+        topics=model,
+        prevalence=model.prevalence(group, n_boot=n_boot, random_state=random_state),
+        differences=_differences(sent.differences, topic_diff),
+    )
+
+
+def _differences(sentiment: pd.DataFrame, topics: pd.DataFrame) -> pd.DataFrame:
+    sent = sentiment.assign(
+        kind="sentiment",
+        label=sentiment["measure"].map(MEASURE_LABELS).fillna(sentiment["measure"]),
+        stable=True,
+    )
+    top = topics.assign(
+        kind="topic",
+        label=topics["label"].astype(str) + np.where(topics["stable"], "", " (unstable)"),
+        p_value=np.nan,
+        min_p=np.nan,
+    )
+    cols = ["contrast", "kind", "label", "stable", "estimate", "ci_low", "ci_high",
+            "n_docs_a", "n_docs_b", "p_value", "min_p"]
+    return pd.concat([sent[cols], top[cols]], ignore_index=True)
+
+
+def plot_differences(differences: pd.DataFrame, *, sizes: pd.Series | dict) -> Figure:
+    """Every group difference with its interval: sentiment (left) and topic shares (right).
+
+    Unstable topics are drawn hollow and labelled "(unstable)": they are not findings.
+
+    Examples
+    --------
+    >>> from analysis import load_corpus
+    >>> comp = compare_groups(load_corpus(), k=3, n_seeds=3, n_boot=100)
+    >>> fig = plot_differences(comp.differences, sizes=comp.sizes)
+    >>> [ax.get_xlabel() for ax in fig.axes]
+    ['difference (VADER compound / share of sentences)', 'difference in share of text']
+    """
+    kinds = [("sentiment", "difference (VADER compound / share of sentences)"),
+             ("topic", "difference in share of text")]
+    contrasts = list(dict.fromkeys(differences["contrast"]))
+    n_rows = max(len(differences[differences["kind"] == k]) for k, _ in kinds)
+    with style():
+        fig, axes = plt.subplots(1, 2, figsize=(10.0, max(2.8, 0.42 * n_rows + 1.8)))
+        for ax, (kind, xlabel) in zip(axes, kinds, strict=True):
+            part = differences[differences["kind"] == kind].reset_index(drop=True)
+            ys = np.arange(len(part))
+            for y, row in zip(ys, part.itertuples(index=False), strict=True):
+                face = "black" if row.stable else "white"
+                ax.errorbar(row.estimate, y, xerr=[[row.estimate - row.ci_low], [row.ci_high - row.estimate]],
+                            fmt="o", color="black", mfc=face, capsize=3)
+            labels = [(f"{c}: " if len(contrasts) > 1 else "") + lab
+                      for c, lab in zip(part["contrast"], part["label"], strict=True)]
+            ax.set_yticks(ys, labels)
+            ax.invert_yaxis()
+            ax.axvline(0, color="0.5", lw=0.8, ls="--")
+            ax.set_xlabel(xlabel)
+            ax.grid(axis="y", visible=False)
+        head = contrasts[0] if len(contrasts) == 1 else "each group minus the rest"
+        fig.suptitle(group_title(f"Group differences ({head}) with 95% intervals over articles", sizes),
+                     fontsize=11, fontweight="bold")
+        fig.tight_layout()
+    return fig
