@@ -132,15 +132,19 @@ def _actor_table(path: str, _mtime: int) -> ActorTable:
             folded[alias.lower()] = target
     words = list(exact) + list(folded)
     body = trie_regex(sorted(words), ignore_case=frozenset(folded))
-    pattern = re.compile(rf"(?<!\w)(?:{body})(?!\w)")
+    # \b is much faster than a look-behind and equivalent when every alias starts with a
+    # word character
+    left = r"\b" if all(re.match(r"\w", w) for w in words) else r"(?<!\w)"
+    pattern = re.compile(rf"{left}(?:{body})(?!\w)")
     return ActorTable(tuple(order), kinds, exact, folded, pattern, path)
 
 
 def find_mentions(text: str, *, aliases: str | Path | ActorTable | None = None,
-                  ) -> list[tuple[int, int, str]]:
+                  merge: bool = True) -> list[tuple[int, int, str]]:
     """``(start, end, actor)`` of every actor mention in ``text``, in order.
 
-    Adjacent mentions of the same actor (only whitespace between) are merged into one span.
+    With ``merge`` (default), adjacent mentions of the same actor (only whitespace between)
+    are merged into one span.
 
     Examples
     --------
@@ -149,11 +153,17 @@ def find_mentions(text: str, *, aliases: str | Path | ActorTable | None = None,
     """
     table = aliases if isinstance(aliases, ActorTable) else actor_table(aliases)
     out: list[tuple[int, int, str]] = []
+    seen: dict[str, str | None] = {}
     for m in table.pattern.finditer(str(text)):
-        actor = table.actor_of(m.group())
+        surface = m.group()
+        if surface in seen:
+            actor = seen[surface]
+        else:
+            actor = seen[surface] = table.actor_of(surface)
         if actor is None:
             continue
-        if out and out[-1][2] == actor and _GAP.fullmatch(text, out[-1][1], m.start()):
+        if (merge and out and out[-1][2] == actor
+                and _GAP.fullmatch(text, out[-1][1], m.start())):
             out[-1] = (out[-1][0], m.end(), actor)
         else:
             out.append((m.start(), m.end(), actor))

@@ -43,6 +43,7 @@ Examples
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
@@ -53,9 +54,9 @@ import pandas as pd
 from nltk.tokenize.punkt import PunktParameters, PunktSentenceTokenizer, PunktTrainer
 
 from analysis import config
-from analysis.actors import actor_table, find_actors
+from analysis.actors import actor_table, find_mentions
 from analysis.errors import CorpusError
-from analysis.wordlists import read_lines, read_list
+from analysis.wordlists import read_lines, read_list, resource_path
 
 __all__ = [
     "MAX_TRAIN_CHARS",
@@ -69,11 +70,13 @@ __all__ = [
 ]
 
 #: At most this many characters of the corpus are used to learn extra abbreviations.
-MAX_TRAIN_CHARS: int = 1_000_000
+MAX_TRAIN_CHARS: int = 200_000
 
 _BLANK_LINE = re.compile(r"\n[ \t\r\f\v]*\n")
 _BLANK_SPLIT = re.compile(r"\n(?:[ \t\r\f\v]*\n)+")
 _LINE_SPLIT = re.compile(r"\n+")
+_SENT_END = re.compile(r"[.?!]")
+_TAIL_PUNCT = re.compile(r"[.?!\"”’'»)\]}\s]+$")
 _HAS_ALNUM = re.compile(r"[^\W_]")
 _FIRST_LETTER = re.compile(r"[^\W\d_]")
 _LAST_WORD = re.compile(r"([^\s]+)\s*$")
@@ -212,8 +215,14 @@ def abbreviations(path: str | None = None) -> tuple[frozenset[str], frozenset[st
     >>> {"mr", "u.s", "u.n", "feb"} <= abbrevs, "mr" in titles, "u.s" in titles
     (True, True, False)
     """
+    resolved = resource_path(path or "abbreviations.txt")
+    return _abbreviations(str(resolved), resolved.stat().st_mtime_ns)
+
+
+@lru_cache(maxsize=8)
+def _abbreviations(path: str, _mtime: int) -> tuple[frozenset[str], frozenset[str]]:
     entries, titles = set(), set()
-    for line in read_lines(path or "abbreviations.txt"):
+    for line in read_lines(path):
         parts = line.lower().split()
         word = parts[0].rstrip(".")
         entries.add(word)
@@ -311,6 +320,10 @@ def sentence_spans(text: str, tokenizer: PunktSentenceTokenizer | None = None,
 def _repair(para: str, tok: PunktSentenceTokenizer,
             titles: frozenset[str]) -> Iterator[tuple[int, int]]:
     """Punkt spans of one paragraph with the joins described in the module docstring."""
+    body = _TAIL_PUNCT.sub("", para)
+    if not _SENT_END.search(body):  # no possible inner boundary: one sentence, skip Punkt
+        yield 0, len(para)
+        return
     spans = [(s, e) for s, e in tok.span_tokenize(para) if e > s]
     if not spans:
         return
@@ -397,13 +410,27 @@ def sentences(corpus: pd.DataFrame, *, group: str | None = config.DEFAULT_GROUP,
         for i, (p, start, end) in enumerate(spans):
             rows.append((doc_id, grp, p, i, text[start:end], start, end))
         shares.extend(_quoted_shares(text, spans))
-        actor_lists.extend(find_actors(text[s:e], aliases=table) for _, s, e in spans)
+        actor_lists.extend(_sentence_actors(text, spans, table))
     gname = group if group is not None else "group"
     frame = pd.DataFrame(rows, columns=["doc_id", gname, "paragraph", "sentence", "text",
                                         "start", "end"])
     frame["quoted_share"] = np.asarray(shares, dtype="float64")
     frame["actors"] = pd.Series(actor_lists, index=frame.index, dtype="object")
     return _typed(frame, corpus, group, ints=("paragraph", "sentence", "start", "end"))
+
+
+def _sentence_actors(text: str, spans: list[tuple[int, int, int]], table,
+                     ) -> list[tuple[str, ...]]:
+    """Actors of each sentence from one pass of the alias regex over the document."""
+    found: list[list[str]] = [[] for _ in spans]
+    if not spans:
+        return []
+    starts = [s for _, s, _ in spans]
+    for start, _, actor in find_mentions(text, aliases=table, merge=False):
+        i = bisect.bisect_right(starts, start) - 1
+        if i >= 0 and start < spans[i][2]:
+            found[i].append(actor)
+    return [tuple(dict.fromkeys(a)) for a in found]
 
 
 def _quoted_shares(text: str, spans: list[tuple[int, int, int]]) -> list[float]:

@@ -293,3 +293,22 @@ def test_units_window_mode_and_document_without_breaks():
 def test_units_bad_unit_is_a_clear_error():
     with pytest.raises(CorpusError, match="unit="):
         units(one_doc("A."), unit="sentence")
+
+
+# ----------------------------------------------------------------- scale
+@pytest.mark.slow
+def test_scale_sentences_and_tokenize_on_1000x_seeds(seed_corpus):
+    import time
+
+    from analysis.vocab import tokenize
+
+    big = pd.concat([seed_corpus.assign(doc_id=seed_corpus["doc_id"].astype(str) + f"-{k:04d}")
+                     for k in range(1000)], ignore_index=True)
+    t0 = time.process_time()
+    s = sentences(big)
+    n_tokens = sum(len(tokenize(t)) for t in big["text"])
+    elapsed = time.process_time() - t0
+    assert len(s) == 1000 * len(sentences(seed_corpus))
+    assert n_tokens == 1000 * sum(len(tokenize(t)) for t in seed_corpus["text"])
+    # measured about 20 s of CPU for 5,000 documents / 30 MB on the 2-core dev machine
+    assert elapsed < 90, f"sentences + tokenize on 1000x seeds took {elapsed:.1f}s CPU"
