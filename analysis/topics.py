@@ -245,7 +245,7 @@ class TopicModel:
         if self.dedupe:
             from analysis.passages import deduplicated
 
-            corpus = deduplicated(corpus)
+            corpus = deduplicated(corpus, group=self.group)
         meta_cols = [c for c in corpus.columns if c not in ("text", "raw_text")]
         self.documents_ = corpus[meta_cols].reset_index(drop=True)
         units = segment_units(
@@ -700,6 +700,59 @@ class TopicModel:
         out = self._with_flags(out)
         sizes = stats.group_sizes(self.documents_, group=group)
         out.attrs["caveat"] = prevalence_caveat(sizes)
+        out.attrs["group"] = group
+        return out
+
+    def prevalence_difference(
+        self,
+        group: str | None = None,
+        *,
+        groups: Sequence[str] | None = None,
+        n_boot: int = config.N_BOOT,
+        level: float = config.CI_LEVEL,
+        random_state: int | None = None,
+    ) -> pd.DataFrame:
+        """Difference in each topic's share between groups, with an article-level interval.
+
+        Wraps :func:`analysis.stats.bootstrap_difference` per topic (token-weighted shares,
+        articles then units resampled within each group): with two groups ``a - b`` in sorted
+        order (or ``groups=(a, b)``), with more each group minus the rest. Read it with the
+        per-article values (:meth:`doc_topics`) and ``.attrs["caveat"]``.
+
+        Returns
+        -------
+        DataFrame
+            ``topic``, ``label``, ``stable``, ``contrast``, ``group_a``, ``group_b``,
+            ``estimate``, ``ci_low``, ``ci_high``, ``n_docs_a``, ``n_docs_b``,
+            ``interval_excludes_zero`` (a description of the interval, not a test).
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> corpus = pd.DataFrame({"doc_id": ["a", "b", "c", "d"], "event": ["x", "x", "y", "y"],
+        ...     "text": ["Oil gas deal.\\n\\nPeace plan talks.", "Gas oil exports.\\n\\nPeace talks plan.",
+        ...              "Oil gas trade.\\n\\nOil exports.", "Peace plan.\\n\\nTalks on peace."]})
+        >>> d = fit_topics(corpus, k=2, n_seeds=2, min_df=2).prevalence_difference(n_boot=50)
+        >>> d["contrast"].unique().tolist(), round(float(d["estimate"].sum()), 9)
+        (['x - y'], 0.0)
+        """
+        self._check_fitted()
+        group = group or self.group
+        rs = self.random_state if random_state is None else random_state
+        long = self._unit_long(group)
+        stats.check_groups(self.documents_, group=group)
+        frames = []
+        for t in range(self.k_):
+            part = long[long["topic"] == t]
+            res = stats.bootstrap_difference(
+                part, value="share", group=group, groups=groups, weights="n_tokens",
+                weight="unit", n_boot=n_boot, level=level, random_state=rs,
+            )
+            frames.append(res.assign(topic=t))
+        out = pd.concat(frames, ignore_index=True)
+        out = out[["topic"] + [c for c in out.columns if c != "topic"]]
+        out = self._with_flags(out)
+        out.attrs["caveat"] = prevalence_caveat(stats.group_sizes(self.documents_, group=group))
         out.attrs["group"] = group
         return out
 

@@ -364,3 +364,42 @@ def test_scale_thousands_of_documents(seed_corpus):
     lda = fit_topics(small, k=4, method="lda", n_seeds=1)
     assert lda.estimator_.learning_method == "online"
     assert math.isclose(lda.components_.sum(), 4.0)
+
+
+def test_prevalence_difference_is_difference_of_group_shares(model):
+    prev = model.prevalence(n_boot=50).set_index(["topic", "event"])["estimate"]
+    diff = model.prevalence_difference(n_boot=200, random_state=2)
+    assert diff["contrast"].unique().tolist() == ["2023-moscow - 2024-beijing"]
+    for row in diff.itertuples():
+        expected = prev[(row.topic, "2023-moscow")] - prev[(row.topic, "2024-beijing")]
+        assert row.estimate == pytest.approx(expected)
+        assert row.ci_low <= row.estimate <= row.ci_high
+    # shares sum to 1 in each group, so the differences sum to 0 over topics
+    assert diff["estimate"].sum() == pytest.approx(0.0, abs=1e-12)
+    assert "stable" in diff.columns and "caveat" in diff.attrs
+
+
+def test_dedupe_counts_shared_wire_copy_once(seed_corpus, model):
+    # 003 and 004 share wire copy; with dedupe the later copy (004) loses those sentences
+    deduped = fit_topics(seed_corpus, k=4, n_seeds=2, dedupe=True)
+    tokens = model.units_.groupby("doc_id")["n_tokens"].sum()
+    tokens_dd = deduped.units_.groupby("doc_id")["n_tokens"].sum()
+    assert tokens_dd["004"] < tokens["004"]
+    assert tokens_dd["003"] == tokens["003"]
+    # the sentence about joint naval exercises appears in both; after dedupe only in 003
+    def has_bomber(m, doc):
+        return m.units_.loc[m.units_["doc_id"] == doc, "text"].str.contains("bomber").any()
+    assert has_bomber(model, "004") and has_bomber(model, "003")
+    assert has_bomber(deduped, "003") and not has_bomber(deduped, "004")
+
+
+def test_documents_without_a_group_are_left_out_of_prevalence(seed_corpus):
+    corpus = seed_corpus.assign(event=seed_corpus["event"].astype("string"))
+    corpus.loc[corpus["doc_id"] == "002", "event"] = pd.NA
+    m = fit_topics(corpus, k=3, n_seeds=2)
+    with pytest.warns(DesignWarning, match="002"):
+        prev = m.prevalence(n_boot=50)
+    assert prev.drop_duplicates("event").set_index("event")["n_docs"].to_dict() == {
+        "2023-moscow": 2, "2024-beijing": 2}
+    # the article still has its own topic shares
+    assert m.doc_topics().groupby("doc_id")["share"].sum().round(9).eq(1).all()
