@@ -406,7 +406,8 @@ def topic_word_share(
     Uses the ``topic_word`` flags of :func:`lexicon_contributions` (editable list,
     ``analysis/resources/topic_words.txt``). ``negative_valence`` is the summed (negative)
     contribution of all negative words; ``topic_negative`` that of topic words among them;
-    ``share_negative_topic = topic_negative / negative_valence``. Same for positive.
+    ``share_negative_topic = topic_negative / negative_valence`` (NaN when the group has no
+    negative word). Same for positive.
 
     Examples
     --------
@@ -428,9 +429,11 @@ def topic_word_share(
         negative_valence=("neg", "sum"), topic_negative=("topic_neg", "sum"),
         positive_valence=("pos", "sum"), topic_positive=("topic_pos", "sum"),
     ).reset_index()
-    with np.errstate(invalid="ignore", divide="ignore"):
-        out["share_negative_topic"] = out["topic_negative"] / out["negative_valence"]
-        out["share_positive_topic"] = out["topic_positive"] / out["positive_valence"]
+    # shares of magnitudes (no -0.0); NaN for a group without any negative (positive) word
+    neg_total = out["negative_valence"].abs().where(out["negative_valence"] != 0)
+    pos_total = out["positive_valence"].where(out["positive_valence"] != 0)
+    out["share_negative_topic"] = out["topic_negative"].abs() / neg_total
+    out["share_positive_topic"] = out["topic_positive"] / pos_total
     cols = [group, "n_tokens", "negative_valence", "topic_negative", "share_negative_topic",
             "positive_valence", "topic_positive", "share_positive_topic"]
     return out[cols]

@@ -586,6 +586,7 @@ def actor_sentiment(
     *,
     group: str = config.DEFAULT_GROUP,
     actors: Sequence[str] | None = None,
+    top: int | None = None,
     min_docs: int = 2,
     weight: str = "unit",
     n_boot: int = config.N_BOOT,
@@ -603,6 +604,7 @@ def actor_sentiment(
     ----------
     scored : frame from :func:`sentence_sentiment` (needs ``actors``: tuples of names)
     actors : actors to keep (default: every actor mentioned)
+    top : keep only the ``top`` actors mentioned in most sentences (all groups; ties by name)
     min_docs : cells with fewer documents get ``few_docs = True``
 
     Returns
@@ -630,6 +632,10 @@ def actor_sentiment(
     exploded = exploded.rename(columns={"actors": "actor"}).dropna(subset=["actor"])
     if actors is not None:
         exploded = exploded[exploded["actor"].isin(list(actors))]
+    if top is not None:
+        counts = exploded["actor"].astype(str).value_counts().sort_index()
+        keep = counts.sort_values(ascending=False, kind="stable").index[:top]
+        exploded = exploded[exploded["actor"].astype(str).isin(keep)]
     return _cells(exploded, by="actor", group=group, weight=weight, n_boot=n_boot, level=level,
                   random_state=random_state, min_docs=min_docs)
 
@@ -646,11 +652,16 @@ class VoiceSentiment:
         with an attributed speaker only).
     reporter_minus_quoted : per group, the reporter's mean compound minus the quoted
         sentences' mean compound (how much of a group's tone is other people's words).
+    documents : per document ``n_sentences``, ``n_quoted`` (sentences with voice "quoted") and
+        ``n_with_marks`` (sentences containing any quotation mark). An article with speech
+        verbs but no marks at all (scraped copy often loses them) has its quotes counted as
+        the reporter's text: check this column before reading the voice comparison.
     """
 
     voices: pd.DataFrame
     speakers: pd.DataFrame
     reporter_minus_quoted: pd.DataFrame
+    documents: pd.DataFrame
 
 
 def voice_sentiment(
@@ -719,7 +730,16 @@ def voice_sentiment(
         "quoted": wide["quoted"].to_numpy(dtype=float),
     })
     gap["difference"] = gap["reporter"] - gap["quoted"]
-    return VoiceSentiment(voices=voices, speakers=speakers, reporter_minus_quoted=gap)
+    per_doc = scored.assign(
+        _quoted=(scored["voice"] == "quoted").astype(int),
+        _marks=(scored["text"].astype(str).str.contains('["\u201c\u201d\u00ab\u00bb\u201e]')
+                .astype(int) if "text" in scored.columns else 0),
+    ).groupby(["doc_id", group], sort=True).agg(
+        n_sentences=("_quoted", "size"), n_quoted=("_quoted", "sum"),
+        n_with_marks=("_marks", "sum"),
+    ).reset_index()
+    return VoiceSentiment(voices=voices, speakers=speakers, reporter_minus_quoted=gap,
+                          documents=per_doc)
 
 
 

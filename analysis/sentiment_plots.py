@@ -90,11 +90,12 @@ def plot_sentence_distribution(
             d = docs[docs[group].astype(str) == g]
             ax.scatter(d["mean_compound"], np.full(len(d), y - 0.42), marker="D", s=46,
                        facecolors="white", edgecolors=colors[g], linewidths=1.6, zorder=4)
-            if len(d) <= label_docs:
-                for _, row in d.iterrows():
+            if len(d) <= label_docs:  # alternate above/below so close diamonds stay legible
+                ordered = d.sort_values(["mean_compound", "doc_id"])
+                for k, (_, row) in enumerate(ordered.iterrows()):
                     ax.annotate(str(row["doc_id"]), (row["mean_compound"], y - 0.42),
-                                xytext=(0, 6), textcoords="offset points", ha="center",
-                                fontsize=7, color="0.25")
+                                xytext=(0, 7 if k % 2 == 0 else -13), textcoords="offset points",
+                                ha="center", fontsize=7, color="0.25")
             if summary is not None:
                 r = summary[(summary[group].astype(str) == g)
                             & (summary["measure"] == "mean_compound")]

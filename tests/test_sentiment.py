@@ -407,6 +407,8 @@ def test_topic_word_share_by_hand():
     assert t.loc["x", "share_negative_topic"] == pytest.approx(6.0 / 8.3)
     assert t.loc["x", "share_positive_topic"] == pytest.approx(1.0)  # peace is a topic word
     assert t.loc["y", "share_negative_topic"] == 0.0
+    assert math.copysign(1.0, t.loc["y", "share_negative_topic"]) == 1.0  # not -0.0 ("-0%")
+    assert math.isnan(t.loc["y", "share_positive_topic"])  # y has no positive word at all
 
 
 def test_difference_drivers_by_hand():
