@@ -182,7 +182,7 @@ def save_figure(
         for fmt in formats:
             path = folder / f"{name}.{fmt}"
             metadata = {"Date": None} if fmt in {"svg", "pdf"} else {"Software": None}
-            fig.savefig(path, format=fmt, metadata=metadata)
+            fig.savefig(path, format=fmt, metadata=metadata, bbox_inches="tight")
             paths[fmt] = path
     frame = table.reset_index() if isinstance(table, pd.Series) else table
     csv = folder / f"{name}.csv"
