@@ -1,6 +1,6 @@
 """Comparative coverage analysis suite (public API is re-exported here)."""
 
-from analysis.actors import find_actors, mentions
+from analysis.actors import find_actors, mention_rates, mentions
 from analysis.cleaning import clean_text
 from analysis.comparison import (
     Comparison,
@@ -26,9 +26,9 @@ from analysis.lexicons import (
     without_topic_words,
 )
 from analysis.passages import deduplicated, shared_passages
-from analysis.quotes import quotes
+from analysis.quotes import quoted_speech, quotes, speaker_counts
 from analysis.report import render_report
-from analysis.segment import paragraphs, sentences, units
+from analysis.segment import paragraphs, sentences, structure_summary, units
 from analysis.sentiment import (
     GroupSentiment,
     VoiceSentiment,
@@ -47,6 +47,7 @@ from analysis.sentiment_plots import (
     plot_sentence_distribution,
     plot_voice_sentiment,
 )
+from analysis.structure_plots import plot_speakers
 from analysis.term_plots import (
     document_term_table,
     plot_keyness,
@@ -76,7 +77,9 @@ __all__: list[str] = [
     "Comparison",
     "compare_groups",
     "distinctive_terms",
+    "mention_rates",
     "plot_differences",
+    "plot_speakers",
     "quoted_speakers",
     "assign_event",
     "clean_text",
@@ -98,11 +101,14 @@ __all__: list[str] = [
     "plot_keyness_scatter",
     "plot_term_heatmap",
     "plot_top_terms",
+    "quoted_speech",
     "quotes",
     "read_events",
     "render_report",
     "sentences",
     "shared_passages",
+    "speaker_counts",
+    "structure_summary",
     "term_frequencies",
     "tokenize",
     "units",

@@ -60,7 +60,11 @@ from analysis import config
 from analysis.actors import ActorTable, actor_table, find_mentions
 from analysis.segment import check_corpus, paragraph_spans, sentence_spans
 
-__all__ = ["quote_spans", "quoted_shares", "quotes"]
+__all__ = ["UNATTRIBUTED", "quote_spans", "quoted_shares", "quoted_speech", "quotes",
+           "speaker_counts"]
+
+#: Label used for quotes without a speaker in summary tables.
+UNATTRIBUTED = "(no speaker)"
 
 _OPEN = "“«"
 _CLOSE = "”»"
@@ -397,3 +401,95 @@ def quotes(corpus: pd.DataFrame, *, group: str | None = config.DEFAULT_GROUP,
         frame[group] = frame[group].astype(corpus[group].dtype)
     frame["n_chars"] = frame["text"].str.len().astype("int64")
     return frame
+
+
+def speaker_counts(quote_frame: pd.DataFrame, *, group: str = config.DEFAULT_GROUP,
+                   ) -> pd.DataFrame:
+    """Who is quoted how often in each group.
+
+    Parameters
+    ----------
+    quote_frame : DataFrame
+        Output of :func:`quotes`.
+    group : str, default "event"
+        Grouping column.
+
+    Returns
+    -------
+    DataFrame
+        One row per group and speaker (quotes without a speaker as ``UNATTRIBUTED``):
+        ``quotes`` (number of quotations), ``chars`` (their length), ``share`` (of the group's
+        quotations), ``n_docs`` (documents quoting the speaker) and ``group_docs`` (documents
+        with any quotation in the group). Sorted by group, then ``quotes`` descending.
+
+    Examples
+    --------
+    >>> corpus = pd.DataFrame({"doc_id": ["a", "b"], "event": ["x", "x"],
+    ...     "text": ["“Yes,” Xi said. “No,” said Putin.", "“Maybe,” Xi said. “Hm.”"]})
+    >>> speaker_counts(quotes(corpus))[["speaker", "quotes", "share", "n_docs"]].values.tolist()
+    [['Xi Jinping', 3, 0.75, 2], ['Vladimir Putin', 1, 0.25, 1]]
+    """
+    for col in ("doc_id", group, "speaker", "n_chars"):
+        if col not in quote_frame.columns:
+            from analysis.errors import CorpusError
+
+            raise CorpusError(f"quote table has no column {col!r}; pass the output of "
+                              "analysis.quotes(corpus, group=...).")
+    frame = quote_frame.dropna(subset=[group]).assign(
+        speaker=quote_frame["speaker"].fillna(UNATTRIBUTED).astype(str))
+    out = (frame.groupby([group, "speaker"], sort=True)
+           .agg(quotes=("doc_id", "size"), chars=("n_chars", "sum"),
+                n_docs=("doc_id", "nunique"))
+           .reset_index())
+    totals = out.groupby(group)["quotes"].transform("sum")
+    out["share"] = (out["quotes"] / totals).round(4)
+    out["group_docs"] = out[group].map(frame.groupby(group)["doc_id"].nunique()).astype("int64")
+    out = out.sort_values([group, "quotes", "speaker"], ascending=[True, False, True],
+                          kind="stable").reset_index(drop=True)
+    return out[[group, "speaker", "quotes", "chars", "share", "n_docs", "group_docs"]]
+
+
+def quoted_speech(sents: pd.DataFrame, *, group: str = config.DEFAULT_GROUP,
+                  n_boot: int = config.N_BOOT, level: float = config.CI_LEVEL,
+                  random_state: int = config.RANDOM_STATE,
+                  ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Share of each group's text (characters) that lies inside quotation marks.
+
+    Parameters
+    ----------
+    sents : DataFrame
+        Output of :func:`analysis.sentences` (needs ``quoted_share``, ``start``, ``end``).
+    group : str, default "event"
+        Grouping column.
+    n_boot, level, random_state
+        Passed to :func:`analysis.stats.cluster_bootstrap` (documents, then sentences).
+
+    Returns
+    -------
+    summary : DataFrame
+        Per group: ``estimate`` (pooled character share), ``ci_low``, ``ci_high``,
+        ``n_docs``, ``n_units`` (sentences).
+    per_document : DataFrame
+        ``doc_id``, group, ``quoted_share`` (character share of that document).
+
+    Examples
+    --------
+    >>> from analysis.segment import sentences
+    >>> corpus = pd.DataFrame({"doc_id": ["a", "b", "c"], "event": ["x", "x", "y"],
+    ...     "text": ["“All quoted.”", "Nothing quoted.", "Half “quoted”"]})
+    >>> summary, docs = quoted_speech(sentences(corpus), n_boot=50)
+    >>> docs["quoted_share"].round(3).tolist(), summary["n_docs"].tolist()
+    ([1.0, 0.0, 0.615], [2, 1])
+    """
+    from analysis.stats import cluster_bootstrap
+
+    frame = sents.assign(n_chars=(sents["end"] - sents["start"]).astype("float64"))
+    frame = frame.assign(quoted_chars=frame["quoted_share"] * frame["n_chars"])
+    docs = (frame.groupby(["doc_id", group], sort=True, dropna=False)
+            .agg(quoted_chars=("quoted_chars", "sum"), n_chars=("n_chars", "sum"))
+            .reset_index())
+    docs["quoted_share"] = docs["quoted_chars"] / docs["n_chars"].where(docs["n_chars"] > 0)
+    summary = cluster_bootstrap(frame, value="quoted_share", group=group, weights="n_chars",
+                                weight="unit", n_boot=n_boot, level=level,
+                                random_state=random_state)
+    return summary, docs[["doc_id", group, "quoted_share"]]

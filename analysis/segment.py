@@ -66,6 +66,7 @@ __all__ = [
     "sentence_spans",
     "sentence_tokenizer",
     "sentences",
+    "structure_summary",
     "units",
 ]
 
@@ -519,3 +520,66 @@ def units(corpus: pd.DataFrame, *, group: str | None = config.DEFAULT_GROUP,
     frame["kind"] = frame["kind"].astype("string")
     return _typed(frame, corpus, group,
                   ints=("unit", "paragraph", "first_sentence", "n_sentences", "start", "end"))
+
+
+# --------------------------------------------------------------------------- summary
+_WORDS = re.compile(r"\w+(?:['’-]\w+)*")  # as analysis.corpus counts n_words
+
+
+def structure_summary(corpus: pd.DataFrame, *, group: str = config.DEFAULT_GROUP,
+                      sents: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Paragraphs, sentences and words per document and per group.
+
+    Parameters
+    ----------
+    corpus : DataFrame
+        Needs ``doc_id``, ``text`` and the ``group`` column.
+    group : str, default "event"
+        Grouping column.
+    sents : DataFrame, optional
+        Output of :func:`sentences` for this corpus (computed if not given).
+
+    Returns
+    -------
+    DataFrame
+        Long format with ``level`` ("document" or "group"): ``doc_id`` (missing on group
+        rows), group, ``n_docs``, ``paragraphs``, ``sentences``, ``words`` (totals; words are
+        runs of letters/digits as in ``n_words``) and ``words_per_sentence`` (pooled: words /
+        sentences). Documents with a missing group appear only at document level.
+
+    Examples
+    --------
+    >>> corpus = pd.DataFrame({"doc_id": ["a", "b"], "event": ["x", "x"],
+    ...                        "text": ["One two. Three.\\n\\nFour.", "Five six seven."]})
+    >>> out = structure_summary(corpus)
+    >>> out[["level", "doc_id", "paragraphs", "sentences", "words"]].values.tolist()
+    [['document', 'a', 2, 3, 4], ['document', 'b', 1, 1, 3], ['group', nan, 3, 4, 7]]
+    """
+    check_corpus(corpus, group=group)
+    sents = sentences(corpus, group=group) if sents is None else sents
+    texts = _texts(corpus)
+    doc = pd.DataFrame({
+        "level": "document",
+        "doc_id": corpus["doc_id"].tolist(),
+        group: corpus[group].tolist(),
+        "n_docs": 1,
+        "paragraphs": [len(paragraph_spans(t)) for t in texts],
+        "words": [len(_WORDS.findall(t)) for t in texts],
+    })
+    counts = sents.groupby("doc_id", sort=False).size()
+    doc["sentences"] = doc["doc_id"].map(counts).fillna(0).astype("int64")
+    grp = (doc.dropna(subset=[group]).groupby(group, sort=True)
+           .agg(n_docs=("doc_id", "size"), paragraphs=("paragraphs", "sum"),
+                sentences=("sentences", "sum"), words=("words", "sum"))
+           .reset_index())
+    grp["level"] = "group"
+    grp["doc_id"] = pd.NA
+    cols = ["level", "doc_id", group, "n_docs", "paragraphs", "sentences", "words"]
+    out = pd.concat([doc[cols], grp[cols]], ignore_index=True)
+    out = out.astype({"level": "string", "n_docs": "int64", "paragraphs": "int64",
+                      "sentences": "int64", "words": "int64"})
+    out["doc_id"] = out["doc_id"].astype(corpus["doc_id"].dtype)
+    out[group] = out[group].astype(corpus[group].dtype)
+    out["words_per_sentence"] = (out["words"] / out["sentences"].where(out["sentences"] > 0)
+                                 ).round(2)
+    return out

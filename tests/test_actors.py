@@ -144,3 +144,19 @@ def test_sentence_actors_column(seed_corpus):
     row = s[s["text"].str.startswith("Putin and Xi, in comments to reporters in Moscow")]
     assert row["actors"].item() == ("Vladimir Putin", "Xi Jinping", "Russia", "China")
     assert s["actors"].map(len).sum() > len(s)  # most sentences name someone
+
+
+def test_mention_rates_pool_words_and_match_mentions(seed_corpus):
+    from analysis.actors import mention_rates
+
+    summary, docs = mention_rates(seed_corpus, top=5, n_boot=200)
+    full = mentions(seed_corpus)
+    grp = full[full["level"] == "group"].set_index(["event", "actor"])
+    assert summary["actor"].nunique() == 5
+    for row in summary.itertuples():
+        # same pooled rate as mentions() (total mentions / total words), up to word counting
+        assert row.estimate == pytest.approx(grp.loc[(row.event, row.actor), "rate"], rel=0.02)
+        assert row.ci_low <= row.estimate <= row.ci_high
+    assert set(docs["level"]) == {"document"}
+    top = full[full["level"] == "document"].groupby("actor")["mentions"].sum().nlargest(5)
+    assert list(dict.fromkeys(summary["actor"])) == list(top.index)

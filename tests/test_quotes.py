@@ -183,3 +183,56 @@ def test_quote_spans_are_ordered_and_inside_text(text):
         prev = end
     shares = quoted_shares(text, [(0, len(text))] if text else [])
     assert ((shares >= 0) & (shares <= 1)).all()
+
+
+# ----------------------------------------------------------------- summaries
+def test_speaker_counts_by_hand():
+    from analysis.quotes import UNATTRIBUTED, speaker_counts
+
+    corpus = pd.DataFrame({"doc_id": ["a", "b", "c"], "event": ["x", "x", "y"], "text": [
+        "“One,” Xi said. “Two,” said Putin.", "“Three,” Xi said. “Four.”", "“Five,” Xi said."]})
+    got = speaker_counts(quotes(corpus)).set_index(["event", "speaker"])
+    # "“Four.”" follows Xi in the same paragraph with nobody else named: Xi again
+    assert got.loc[("x", "Xi Jinping"), ["quotes", "n_docs"]].tolist() == [3, 2]
+    assert UNATTRIBUTED not in got.index.get_level_values("speaker")
+    assert got.loc[("x", "Vladimir Putin"), "share"] == pytest.approx(1 / 4)
+    assert got.loc[("y", "Xi Jinping"), "share"] == pytest.approx(1.0)
+    assert got.xs("x")["share"].sum() == pytest.approx(1.0)
+
+
+def test_unattributed_label_in_counts():
+    from analysis.quotes import UNATTRIBUTED, speaker_counts
+
+    corpus = pd.DataFrame({"doc_id": ["a"], "event": ["x"], "text": ["They said “no”."]})
+    got = speaker_counts(quotes(corpus))
+    assert got["speaker"].tolist() == [UNATTRIBUTED]
+
+
+def test_quoted_speech_shares_by_hand():
+    from analysis.quotes import quoted_speech
+
+    corpus = pd.DataFrame({"doc_id": ["a", "b", "c"], "event": ["x", "x", "y"], "text": [
+        "“Quoted all.”",              # 13 of 13 characters
+        "Not quoted at all here.",    # 0 of 23
+        "He said “yes” today."]})     # 5 of 20
+    summary, docs = quoted_speech(sentences(corpus), n_boot=200)
+    assert docs.set_index("doc_id")["quoted_share"].to_dict() == pytest.approx(
+        {"a": 1.0, "b": 0.0, "c": 0.25})
+    est = summary.set_index("event")
+    assert est.loc["x", "estimate"] == pytest.approx(13 / 36)  # pooled characters
+    assert est.loc["y", "estimate"] == pytest.approx(0.25)
+    assert est.loc["x", "n_docs"] == 2
+    assert est.loc["x", "ci_low"] <= est.loc["x", "estimate"] <= est.loc["x", "ci_high"]
+
+
+def test_plot_speakers_draws_one_bar_per_speaker_and_group():
+    from analysis.structure_plots import plot_speakers
+
+    table = pd.DataFrame({"event": ["x", "x", "y"], "speaker": ["A", "B", "A"],
+                          "quotes": [3, 1, 2], "n_docs": [2, 1, 1]})
+    fig = plot_speakers(table, group="event", sizes={"x": 2, "y": 1})
+    ax = fig.axes[0]
+    widths = sorted(p.get_width() for p in ax.patches)
+    assert widths == [0, 1, 2, 3]  # B has no bar height in y
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["A", "B"]
+    assert "x n = 2 vs y n = 1" in ax.get_title()

@@ -312,3 +312,29 @@ def test_scale_sentences_and_tokenize_on_1000x_seeds(seed_corpus):
     assert n_tokens == 1000 * sum(len(tokenize(t)) for t in seed_corpus["text"])
     # measured about 20 s of CPU for 5,000 documents / 30 MB on the 2-core dev machine
     assert elapsed < 90, f"sentences + tokenize on 1000x seeds took {elapsed:.1f}s CPU"
+
+
+# ----------------------------------------------------------------- summary
+def test_structure_summary_by_hand():
+    from analysis.segment import structure_summary
+
+    corpus = pd.DataFrame({"doc_id": ["a", "b", "c"], "grp": ["g1", "g1", "g2"],
+                           "text": ["One two. Three four five.\n\nSix.", "Seven eight.",
+                                    "Nine ten eleven twelve."]})
+    out = structure_summary(corpus, group="grp")
+    doc = out[out["level"] == "document"].set_index("doc_id")
+    assert doc.loc["a", ["paragraphs", "sentences", "words"]].tolist() == [2, 3, 6]
+    grp = out[out["level"] == "group"].set_index("grp")
+    assert grp.loc["g1", ["n_docs", "paragraphs", "sentences", "words"]].tolist() == [2, 3, 4, 8]
+    assert grp.loc["g1", "words_per_sentence"] == pytest.approx(2.0)
+    assert grp.loc["g2", "words_per_sentence"] == pytest.approx(4.0)
+
+
+def test_structure_summary_words_match_loader_counts(seed_corpus):
+    from analysis.segment import structure_summary
+
+    if "n_words" not in seed_corpus.columns:
+        pytest.skip("stand-in corpus has no n_words")
+    out = structure_summary(seed_corpus)
+    doc = out[out["level"] == "document"]
+    assert doc["words"].tolist() == seed_corpus["n_words"].tolist()
