@@ -78,7 +78,7 @@ _TRANSLATE: dict[int, str | None] = dict.fromkeys(map(ord, _INVISIBLE))
 for _cp in range(sys.maxunicode + 1):
     _ch = chr(_cp)
     _cat = unicodedata.category(_ch)
-    if _ch in "\n":
+    if _ch in "\n ":
         continue
     if _cat == "Zs" or (_cat == "Cc" and _ch not in "\n\r\x85"):
         _TRANSLATE[_cp] = " "
@@ -87,6 +87,23 @@ _TRANSLATE[0x2029] = "\n"
 _TRANSLATE[0x85] = "\n"
 del _cp, _ch, _cat
 
+
+
+def _char_class(codepoints: list[int]) -> str:
+    """A regex character class covering ``codepoints`` as ranges."""
+    ranges: list[list[int]] = []
+    for cp in sorted(codepoints):
+        if ranges and cp == ranges[-1][1] + 1:
+            ranges[-1][1] = cp
+        else:
+            ranges.append([cp, cp])
+    return "[" + "".join(
+        re.escape(chr(a)) if a == b else f"{re.escape(chr(a))}-{re.escape(chr(b))}"
+        for a, b in ranges
+    ) + "]"
+
+
+_ODD_CHARS = re.compile(_char_class(list(_TRANSLATE)))
 _MULTISPACE = re.compile(r" {2,}")
 
 
@@ -116,7 +133,8 @@ def normalize_text(raw: str) -> str:
     >>> normalize_text("cafe\\u0301")  # NFC composes e + combining accent
     'café'
     """
-    text = raw.replace("\r\n", "\n").replace("\r", "\n").translate(_TRANSLATE)
+    text = raw.replace("\r\n", "\n").replace("\r", "\n")
+    text = _ODD_CHARS.sub(lambda m: _TRANSLATE[ord(m.group())] or "", text)
     text = unicodedata.normalize("NFC", text)
     return "\n".join(_MULTISPACE.sub(" ", line).strip(" ") for line in text.split("\n"))
 
@@ -179,11 +197,13 @@ _BYLINES = (
         r"(?:\s+(?:to\s+)?(?:this|the)\s+(?:report|story|article|reporting))?\s*\.?$",
         re.IGNORECASE,
     ),
-    re.compile(r"^[A-Z][\w’'.-]*(?:\s+[A-Z][\w’'.-]*){0,3}\s+reported\s+from\s+[A-Z][^.!?]{1,80}\.?$"),
     re.compile(
-        r"^by\s+[A-Z][\w’'.-]+(?:\s+[A-Z][\w’'.-]+){0,3}"
-        r"(?:\s*(?:,|and|&)\s*[A-Z][\w’'.-]+(?:\s+[A-Z][\w’'.-]+){0,3})*$",
-        re.IGNORECASE,
+        r"^[A-Z][\w’'.-]*(?:\s+[A-Z][\w’'.-]*){0,3}\s+reported\s+from\s+"
+        r"[A-Z][\w’'.-]*(?:,?\s+[A-Z][\w’'.-]*){0,4}\.?$"
+    ),
+    re.compile(
+        r"^(?:By|BY)\s+[A-Z][\w’'.-]+(?:\s+[A-Z][\w’'.-]+){0,3}"
+        r"(?:\s*(?:,|and|&)\s*[A-Z][\w’'.-]+(?:\s+[A-Z][\w’'.-]+){0,3})*$"
     ),
     re.compile(r"^(?:reporting|writing|editing|additional reporting)\s+by\s+\S", re.IGNORECASE),
 )
@@ -213,19 +233,33 @@ _TERMINAL = re.compile(r"[.!?…][\"”’')\]]*$")
 _SENTENCE_END = re.compile(r"[.!?…][\"”’')\]]*\s+")
 _WORD = re.compile(r"\S+")
 _MANGLED_TOKEN = re.compile(r"[a-z][A-Z]")
-_MANGLED_ANY = re.compile(r"\w*[a-z][A-Z]\w*")
 
 _MAX_PASSES = 4
+_MAX_HEAD = 30  # page chrome is looked for only among the first lines
+_SYNDICATION_HINTS = ("feed", "edited", "generated", "wire", "modification")
+_NEWSLETTER_HINTS = ("inbox", "newsletter")
+
+
+def _mentions(s: str, words: tuple[str, ...]) -> bool:
+    """Cheap test before an expensive pattern: does the line contain one of these words?"""
+    low = s.lower()
+    return any(w in low for w in words)
 
 
 def _n_words(s: str) -> int:
-    return len(s.split())
+    """Words in a normalised line (single spaces, stripped)."""
+    return s.count(" ") + 1 if s else 0
+
+
+def _ends_sentence(s: str) -> bool:
+    """Whether a line ends with sentence punctuation (closing quotes or brackets allowed)."""
+    return s.rstrip("\"”’')]")[-1:] in (".", "!", "?", "…")
 
 
 def _is_prose(s: str) -> bool:
     """A line of reporting prose: a sentence-like line (ends in punctuation) or a long line."""
     n = _n_words(s)
-    return (n >= 6 and bool(_TERMINAL.search(s))) or n >= 30
+    return (n >= 6 and _ends_sentence(s)) or n >= 30
 
 
 def _headline_like(s: str) -> bool:
@@ -259,6 +293,8 @@ def _is_byline(s: str) -> bool:
 
 
 def _is_bio(s: str) -> bool:
+    if len(s) > 300 or s.count(".") < 2:
+        return False
     body = s.strip("“”\"'‘’ ")
     if not body or any(ch.isdigit() for ch in body):
         return False
@@ -278,6 +314,8 @@ def _is_bio(s: str) -> bool:
 
 def _whole_line_rule(s: str) -> str | None:
     """Rules that look at one line on its own, wherever it is."""
+    if _n_words(s) > 60:
+        return None  # a long line is a paragraph of prose: no whole-line rule applies
     if _SEPARATOR.match(s):
         return "separator"
     if _DATE_HEADER.match(s) and _DATE_HEADER.match(s).end() == len(s):
@@ -294,16 +332,17 @@ def _whole_line_rule(s: str) -> str | None:
         return "photo_caption"
     if _is_byline(s):
         return "byline_credit"
-    if _n_words(s) <= 50 and _SYNDICATION.search(s):
+    if _n_words(s) <= 50 and _mentions(s, _SYNDICATION_HINTS) and _SYNDICATION.search(s):
         return "syndication_disclaimer"
-    m = _NEWSLETTER.fullmatch(s.rstrip(".!: "))
-    if m and len(s) <= 160:
+    if len(s) <= 160 and _mentions(s, _NEWSLETTER_HINTS) and _NEWSLETTER.fullmatch(s.rstrip(".!: ")):
         return "newsletter_promo"
     return None
 
 
 def _cut_newsletter(s: str) -> tuple[str, str] | None:
     """Cut a newsletter promo glued to the end of a paragraph after a finished sentence."""
+    if not _mentions(s, _NEWSLETTER_HINTS):
+        return None
     for m in _NEWSLETTER.finditer(s):
         rest = s[m.end():]
         if rest.strip(" .!:"):
@@ -321,7 +360,7 @@ def _is_mangled(tok: str) -> bool:
 
 def _cut_mangled(s: str) -> tuple[str, str] | None:
     """Cut a promo headline in mangled case ('Xi viSit to MoScoW ...') glued into a paragraph."""
-    if len(_MANGLED_ANY.findall(s)) < 3:
+    if len(_MANGLED_TOKEN.findall(s)) < 3:
         return None
     starts = [0] + [m.end() for m in _SENTENCE_END.finditer(s)]
     for start in starts:
@@ -380,8 +419,10 @@ def _clean_pass(
         next_blank = i == len(texts) - 1 or not texts[i + 1]
         return prev_blank and next_blank
 
-    # 2. The head: lines above the first line of prose.
-    head_end = next((i for i in nonempty if _is_prose(texts[i])), last + 1)
+    # 2. The head: lines above the first line of prose (at most _MAX_HEAD lines).
+    first_prose = next((i for i in nonempty if _is_prose(texts[i])), None)
+    cap = nonempty[min(_MAX_HEAD, len(nonempty) - 1)]
+    head_end = min(first_prose if first_prose is not None else last + 1, cap)
     head = [i for i in nonempty if i < head_end]
 
     # 3. Rules on single lines.
@@ -416,19 +457,22 @@ def _clean_pass(
             rule_of[i] = "author_bio"
 
     # 5. A trailing explainer-promo block: heading + 'Label: blurb' paragraphs to the end.
-    body = [i for i in nonempty if i >= head_end]
-    for pos, h in enumerate(body):
-        if rule_of[h] is not None or not standalone(h) or not _headline_like(texts[h]):
+    #    Walk back from the end while lines are 'Label: blurb' paragraphs or already removed.
+    body = [i for i in nonempty if i >= head_end] if first_prose is not None else []
+    labels: list[int] = []
+    for h in reversed(body):
+        if rule_of[h] is not None:
             continue
-        tail = body[pos + 1:]
-        labels = [j for j in tail if rule_of[j] is None and _LABEL_PARA.match(texts[j])]
-        others = [j for j in tail if rule_of[j] is None and j not in labels]
-        if len(labels) >= 2 and not others:
+        if _LABEL_PARA.match(texts[h]):
+            labels.append(h)
+            continue
+        if len(labels) >= 2 and standalone(h) and _headline_like(texts[h]):
             for j in (h, *labels):
                 rule_of[j] = "explainer_promo"
-            break
+        break
 
     # 6. Headline-like lines standing alone in the body: related-story promos, headings.
+    #    (Only in a text that has prose; a text of short lines only is left alone.)
     for i in body:
         if rule_of[i] is None and standalone(i) and _headline_like(texts[i]):
             rule_of[i] = "promo_headline"

@@ -71,6 +71,9 @@ class Event:
     cues: tuple[Cue, ...] = ()
     dateline_weight: float = _DEFAULT_DATELINE_WEIGHT
 
+    def __hash__(self) -> int:  # cheap: events are looked up per document
+        return hash((self.id, self.start, self.end))
+
     def contains(self, date: dt.date | None) -> bool:
         """Whether ``date`` falls inside the window (inclusive).
 
@@ -327,10 +330,15 @@ def _cue_regex(phrase: str) -> str:
 
 
 @functools.lru_cache(maxsize=32)
-def _matcher(events: tuple[Event, ...]) -> list[tuple[str, Cue, re.Pattern[str]]]:
-    """Every cue of every event with its compiled pattern."""
-    return [(e.id, c, re.compile(_cue_regex(c.phrase), re.IGNORECASE))
-            for e in events for c in e.cues]
+def _matcher(events: tuple[Event, ...]) -> list[tuple[str, Cue, str, re.Pattern[str]]]:
+    """Every cue of every event: (event id, cue, a word it must contain, compiled pattern)."""
+    out = []
+    for e in events:
+        for c in e.cues:
+            folded = c.phrase.lower().replace("’", "'")
+            key = max(folded.split(), key=len)
+            out.append((e.id, c, key, re.compile(_cue_regex(folded))))
+    return out
 
 
 def score_events(
@@ -369,8 +377,9 @@ def score_events(
             if dateline.city.upper() in e.datelines:
                 scores[e.id] += e.dateline_weight
     haystack = f"{title}\n{text}" if title else text
-    for eid, cue, pattern in _matcher(tuple(events)):
-        if pattern.search(haystack):
+    folded = haystack.lower().replace("’", "'")
+    for eid, cue, key, pattern in _matcher(tuple(events)):
+        if key in folded and pattern.search(folded):
             scores[eid] += cue.weight
     return scores
 
