@@ -325,7 +325,7 @@ def parse_dateline(text: str) -> Dateline | None:
 
 def _cue_regex(phrase: str) -> str:
     parts = [re.escape(w) for w in phrase.split()]
-    body = r"\s+".join(parts).replace("'", "['’]").replace("’", "['’]")
+    body = re.sub(r"['’]", "['’]", r"\s+".join(parts))
     return rf"(?<!\w){body}(?!\w)"
 
 
