@@ -279,12 +279,19 @@ def _learned_abbreviations(sample: str) -> frozenset[str]:
     return frozenset(t for t in trainer.get_params().abbrev_types if "." in t.strip("."))
 
 
-@lru_cache(maxsize=8)
 def _build_tokenizer(learned: frozenset[str]) -> PunktSentenceTokenizer:
-    listed, _ = abbreviations()
+    """Tokenizer for the current list files (edits are picked up: cached by modification time)."""
+    starters = resource_path("sentence_starters.txt")
+    return _tokenizer_for(learned, abbreviations()[0], str(starters),
+                          starters.stat().st_mtime_ns)
+
+
+@lru_cache(maxsize=8)
+def _tokenizer_for(learned: frozenset[str], listed: frozenset[str], starters: str,
+                   _mtime: int) -> PunktSentenceTokenizer:
     params = PunktParameters()
     params.abbrev_types = set(listed | learned)
-    params.sent_starters = set(read_list("sentence_starters.txt"))
+    params.sent_starters = set(read_list(starters))
     return PunktSentenceTokenizer(params)
 
 

@@ -42,7 +42,7 @@ from pathlib import Path
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
 from analysis.errors import CorpusError
-from analysis.wordlists import read_lines, read_list, read_table, trie_regex
+from analysis.wordlists import read_lines, read_list, read_table, resource_path, trie_regex
 
 __all__ = ["Analyzer", "VocabularyRules", "load_rules", "make_analyzer", "normalize", "tokenize"]
 
@@ -135,8 +135,16 @@ def load_rules(*, stopwords: str | Path = "stopwords_news.txt",
                            partial._variant_cs_re, _compile(list(phrase_list)))
 
 
-@lru_cache(maxsize=1)
+_DEFAULT_FILES = ("stopwords_news.txt", "variants.csv", "phrases.txt")
+
+
 def _default_rules() -> VocabularyRules:
+    """Rules from the bundled files; re-read when a file changes (cached by modification time)."""
+    return _rules_for(tuple(resource_path(n).stat().st_mtime_ns for n in _DEFAULT_FILES))
+
+
+@lru_cache(maxsize=2)
+def _rules_for(_mtimes: tuple[int, ...]) -> VocabularyRules:
     return load_rules()
 
 
