@@ -353,29 +353,31 @@ def load_corpus(
             ".csv/.jsonl/.parquet table."
         )
     if path.is_dir():
-        rows, extra, meta = _load_folder(path, manifest=manifest, progress=progress)
-        beside = path
+        beside, kind = path, "manifest"
     elif path.suffix.lower() in TABLE_SUFFIXES:
-        rows, extra, meta = _load_table(path, text_column=text_column, manifest=manifest,
-                                        progress=progress)
-        beside = path.parent
+        beside, kind = path.parent, "table"
     elif path.suffix.lower() == ".txt":
-        rows, extra, meta = _load_files(path.parent, [path.name], None, progress=progress)
-        beside = path.parent
+        beside, kind = path.parent, "file"
     else:
         raise CorpusError(
             f"{path}: unsupported file type {path.suffix!r}. Pass a folder of .txt files, a "
             ".txt file, or a .csv/.jsonl/.parquet table."
         )
-    event_list = _resolve_events(events, beside)
-    _assign_events(rows, event_list)
-    frame = _to_frame(rows, extra, event_list)
-    del rows
+    collector = _Collector(_resolve_events(events, beside))
+    if kind == "manifest":
+        _load_folder(path, collector, manifest=manifest, progress=progress)
+    elif kind == "table":
+        _load_table(path, collector, text_column=text_column, manifest=manifest,
+                    progress=progress)
+    else:
+        _load_files(path.parent, [path.name], None, collector, progress=progress)
+    frame = collector.frame()
+    del collector
     if group not in frame.columns:
         raise CorpusError(
             f"group column {group!r} not found in the corpus from {path}. Columns: "
             f"{list(frame.columns)}. Pass group= one of them, or add a {group!r} column to "
-            f"the {'table' if meta == 'table' else 'manifest'}."
+            f"the {'table' if kind == 'table' else 'manifest'}."
         )
     if group != "event":
         cols = list(frame.columns)
@@ -420,11 +422,10 @@ def _apply_fields(row: dict[str, Any], fields: dict[str, str], origin: str,
 
 
 def _load_files(
-    folder: Path, names: list[str], table: pd.DataFrame | None, *, progress: bool | None
-) -> tuple[list[dict[str, Any]], dict[str, None], str]:
+    folder: Path, names: list[str], table: pd.DataFrame | None, collector: _Collector, *,
+    progress: bool | None,
+) -> None:
     listed = {} if table is None else {f: k for k, f in enumerate(table["file"])}
-    rows: list[dict[str, Any]] = []
-    extra: dict[str, None] = {}
     fallbacks: list[str] = []
     emptied: list[str] = []
     for name in _progress(names, total=len(names), progress=progress):
@@ -435,27 +436,28 @@ def _load_files(
         doc_id = str(table["doc_id"].iat[k]) if k is not None else PurePath(name).stem
         row = _new_row(doc_id, name, raw)
         if k is not None:
-            _apply_fields(row, table.iloc[k].to_dict(), "manifest", extra)
+            _apply_fields(row, table.iloc[k].to_dict(), "manifest", collector.extra)
         if not row["text"]:
             emptied.append(name)
-        rows.append(row)
+        collector.add(row)
+        del raw, row
     _warn_files(fallbacks, "not valid UTF-8; decoded with a single-byte fallback (every byte "
                 "kept). Re-save as UTF-8 if characters look wrong.")
     _warn_files(emptied, "cleaning removed every line; the document has no text left. Check it "
                 "in cleaning_audit().")
-    ids = [r["doc_id"] for r in rows]
+    ids = [r["doc_id"] for r in collector.rows]
     if len(set(ids)) != len(ids):
-        dupes = sorted({i for i in ids if ids.count(i) > 1})
+        dupes = sorted(pd.Series(ids)[pd.Series(ids).duplicated()].unique())
         raise CorpusError(
             f"{folder}: doc_id(s) {dupes[:10]} occur twice (a manifest id equals another file's "
             "name). Give each document its own id in the manifest."
         )
-    return rows, extra, "manifest"
 
 
 def _load_folder(
-    folder: Path, *, manifest: str | Path | bool | None, progress: bool | None
-) -> tuple[list[dict[str, Any]], dict[str, None], str]:
+    folder: Path, collector: _Collector, *, manifest: str | Path | bool | None,
+    progress: bool | None,
+) -> None:
     names = _folder_files(folder)
     table = None
     if manifest is None and (folder / config.MANIFEST_NAME).is_file():
@@ -476,12 +478,13 @@ def _load_folder(
             + (f" (it has: {present})" if present else " (it is empty)")
             + ". Put one UTF-8 .txt file per document in it, or pass a .csv/.jsonl/.parquet table."
         )
-    return _load_files(folder, names, table, progress=progress)
+    _load_files(folder, names, table, collector, progress=progress)
 
 
 def _load_table(
-    path: Path, *, text_column: str, manifest: str | Path | bool | None, progress: bool | None
-) -> tuple[list[dict[str, Any]], dict[str, None], str]:
+    path: Path, collector: _Collector, *, text_column: str,
+    manifest: str | Path | bool | None, progress: bool | None,
+) -> None:
     table = _read_table(path)
     if text_column not in table.columns:
         raise CorpusError(
@@ -512,8 +515,7 @@ def _load_table(
     if manifest not in (None, False, True):
         mtable = _read_manifest(Path(manifest).expanduser(), folder=None)
         manifest_fields = {r["doc_id"]: r for r in mtable.to_dict("records")}
-    rows: list[dict[str, Any]] = []
-    extra: dict[str, None] = {}
+    extra = collector.extra
     texts = table[text_column]
     others = [c for c in table.columns if c not in (text_column, "doc_id", "date")]
     for k in _progress(range(len(table)), total=len(table), progress=progress):
@@ -534,53 +536,81 @@ def _load_table(
         _apply_fields(row, fields, "table", extra)
         if ids[k] in manifest_fields:
             _apply_fields(row, manifest_fields[ids[k]], "manifest", extra)
-        rows.append(row)
-    return rows, extra, "table"
+        collector.add(row)
 
 
-def _assign_events(rows: list[dict[str, Any]], events: list[Event] | None) -> None:
-    unassigned: dict[str, list[str]] = {"tie": [], "none": []}
-    for row in rows:
-        if row["event"] is not None or events is None:
-            if row["event"] is None:
+class _Collector:
+    """Rows as they are read. Events are decided per document as it arrives; the two text
+    columns are converted to Arrow strings in chunks, so the Python copies of at most one
+    chunk exist at a time (memory grows with the corpus, not with copies of it)."""
+
+    _BIG = ("text", "raw_text")
+    _CHUNK = 1000
+
+    def __init__(self, events: list[Event] | None) -> None:
+        self.events = events
+        self.rows: list[dict[str, Any]] = []
+        self.extra: dict[str, None] = {}
+        self.pending: dict[str, list[str]] = {k: [] for k in self._BIG}
+        self.chunks: dict[str, list[pd.Series]] = {k: [] for k in self._BIG}
+        self.unassigned: dict[str, list[str]] = {"tie": [], "none": []}
+
+    def add(self, row: dict[str, Any]) -> None:
+        if row["event"] is None:
+            if self.events is None:
                 row["event_source"] = "none"
-            continue
-        date = row["date"]
-        result = assign_event(row["text"], events=events, date=date, title=row["title"],
-                              doc_id=row["doc_id"], warn=False)
-        row["event"] = result.event
-        row["event_source"] = result.source
-        if result.event is None:
-            unassigned[result.source].append(row["doc_id"])
-    for source, names in unassigned.items():
-        if names:
-            warnings.warn(_unassigned_message(names, source), CorpusWarning, stacklevel=4)
+            else:
+                result = assign_event(row["text"], events=self.events, date=row["date"],
+                                      title=row["title"], doc_id=row["doc_id"], warn=False)
+                row["event"] = result.event
+                row["event_source"] = result.source
+                if result.event is None:
+                    self.unassigned[result.source].append(row["doc_id"])
+        for k in self._BIG:
+            self.pending[k].append(row.pop(k))
+        self.rows.append(row)
+        if len(self.pending["text"]) >= self._CHUNK:
+            self._flush()
 
+    def _flush(self) -> None:
+        for k in self._BIG:
+            if self.pending[k]:
+                self.chunks[k].append(pd.Series(self.pending[k], dtype="string"))
+                self.pending[k] = []
 
-def _to_frame(rows: list[dict[str, Any]], extra: dict[str, None],
-              events: list[Event] | None) -> pd.DataFrame:
-    labels = {e.id: e.label for e in events or []}
-    columns: dict[str, Any] = {}
-    for col in CORPUS_COLUMNS:
-        if col == "event_label":
-            values = [labels.get(r["event"]) if r["event"] else None for r in rows]
-        else:
-            values = [r.get(col) for r in rows]
-        columns[col] = values
-    for col in extra:
-        if col not in columns:
-            columns[col] = [r.get(col) for r in rows]
-    for col, values in columns.items():
-        if col == "date":
-            columns[col] = pd.to_datetime(
-                [d.isoformat() if d else None for d in values], format="ISO8601"
-            )
-        elif col in ("n_words", "n_removed"):
-            columns[col] = pd.Series(values, dtype="int64")
-        elif all(v is None or isinstance(v, str) for v in values):
-            columns[col] = pd.Series(values, dtype="string")
-    frame = pd.DataFrame(columns)
-    return frame
+    def frame(self) -> pd.DataFrame:
+        for source, names in self.unassigned.items():
+            if names:
+                warnings.warn(_unassigned_message(names, source), CorpusWarning, stacklevel=4)
+        self._flush()
+        labels = {e.id: e.label for e in self.events or []}
+        rows = self.rows
+        columns: dict[str, Any] = {}
+        for col in (*CORPUS_COLUMNS, *self.extra):
+            if col in columns:
+                continue
+            if col in self._BIG:
+                parts = self.chunks[col]
+                columns[col] = (parts[0] if len(parts) == 1
+                                else pd.concat(parts, ignore_index=True))
+                self.chunks[col] = []
+                continue
+            if col == "event_label":
+                values = [labels.get(r["event"]) if r["event"] else None for r in rows]
+            else:
+                values = [r.get(col) for r in rows]
+            if col == "date":
+                columns[col] = pd.to_datetime(
+                    [d.isoformat() if d else None for d in values], format="ISO8601"
+                )
+            elif col in ("n_words", "n_removed"):
+                columns[col] = pd.Series(values, dtype="int64")
+            elif all(v is None or isinstance(v, str) for v in values):
+                columns[col] = pd.Series(values, dtype="string")
+            else:
+                columns[col] = pd.Series(values)
+        self.rows = []
+        return pd.DataFrame(columns)
 
 
 def _iter_removals(corpus: pd.DataFrame) -> Iterator[tuple[str, Removal]]:
