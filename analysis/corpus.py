@@ -395,7 +395,7 @@ def _new_row(doc_id: str, file: str, raw: str) -> dict[str, Any]:
     return {
         "doc_id": doc_id, "event": None, "event_source": None, "date": date,
         "date_source": date_source, "source": dateline.agency if dateline else None,
-        "title": title, "file": file, "n_words": len(_WORDS.findall(text)),
+        "title": title, "file": file, "n_words": _WORDS.subn("", text)[1],
         "n_removed": len(removed), "text": text, "raw_text": raw,
     }
 

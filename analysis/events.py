@@ -326,7 +326,7 @@ def parse_dateline(text: str) -> Dateline | None:
 def _cue_regex(phrase: str) -> str:
     parts = [re.escape(w) for w in phrase.split()]
     body = re.sub(r"['’]", "['’]", r"\s+".join(parts))
-    return rf"(?<!\w){body}(?!\w)"
+    return rf"{body}(?!\w)"  # the word boundary before is checked by _found (keeps re fast)
 
 
 @functools.lru_cache(maxsize=32)
@@ -339,6 +339,15 @@ def _matcher(events: tuple[Event, ...]) -> list[tuple[str, Cue, str, re.Pattern[
             key = max(folded.split(), key=len)
             out.append((e.id, c, key, re.compile(_cue_regex(folded))))
     return out
+
+
+def _found(pattern: re.Pattern[str], text: str) -> bool:
+    """Whether ``pattern`` matches ``text`` at the start of a word."""
+    for m in pattern.finditer(text):
+        k = m.start()
+        if k == 0 or not (text[k - 1].isalnum() or text[k - 1] == "_"):
+            return True
+    return False
 
 
 def score_events(
@@ -379,7 +388,7 @@ def score_events(
     haystack = f"{title}\n{text}" if title else text
     folded = haystack.lower().replace("’", "'")
     for eid, cue, key, pattern in _matcher(tuple(events)):
-        if key in folded and pattern.search(folded):
+        if key in folded and _found(pattern, folded):
             scores[eid] += cue.weight
     return scores
 
