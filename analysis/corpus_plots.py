@@ -1,0 +1,144 @@
+"""Figures and tables that describe a corpus before any analysis: lengths, dates, removals.
+
+:func:`plot_document_lengths` draws the words of every document (after cleaning), coloured by
+group, with the group sizes in the title; :func:`removal_summary` counts the lines cleaning
+removed per document and rule, the table the corpus notebook shows next to the audit.
+"""
+
+from __future__ import annotations
+
+import matplotlib.pyplot as plt
+import pandas as pd
+from matplotlib.figure import Figure
+from matplotlib.patches import Patch
+
+from analysis.cleaning import RULES
+from analysis.corpus import cleaning_audit
+from analysis.errors import CorpusError
+from analysis.plots import group_colors, group_order, group_title, style
+
+__all__ = ["length_table", "plot_document_lengths", "removal_summary"]
+
+_MISSING = "(no group)"
+_MISSING_COLOR = "#999999"
+
+
+def _need(corpus: pd.DataFrame, columns: tuple[str, ...]) -> None:
+    missing = [c for c in columns if c not in corpus.columns]
+    if missing:
+        raise CorpusError(
+            f"corpus has no column(s) {missing} (columns: {list(corpus.columns)}). Pass the "
+            "DataFrame from load_corpus() and a group= column it has."
+        )
+
+
+def length_table(corpus: pd.DataFrame, *, group: str = "event") -> pd.DataFrame:
+    """Words (after cleaning) and removed lines per document, in group then id order.
+
+    Parameters
+    ----------
+    corpus : pandas.DataFrame
+        From :func:`analysis.corpus.load_corpus`.
+    group : str
+        Grouping column; documents without a group are listed as ``"(no group)"`` last.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``doc_id``, the group column, ``n_words``, ``n_removed``.
+
+    Examples
+    --------
+    >>> from analysis import load_corpus
+    >>> length_table(load_corpus())["n_words"].tolist()
+    [991, 1476, 381, 732, 1104]
+    """
+    _need(corpus, ("doc_id", group, "n_words", "n_removed"))
+    table = corpus[["doc_id", group, "n_words", "n_removed"]].copy()
+    table[group] = table[group].astype("string").fillna(_MISSING)
+    order = {g: k for k, g in enumerate(group_order(corpus[group]))}
+    table["_order"] = table[group].map(lambda g: order.get(g, len(order)))
+    table = table.sort_values(["_order", "doc_id"], kind="stable").drop(columns="_order")
+    return table.reset_index(drop=True)
+
+
+def plot_document_lengths(corpus: pd.DataFrame, *, group: str = "event") -> Figure:
+    """Horizontal bars: words per document after cleaning, one colour per group.
+
+    Parameters
+    ----------
+    corpus : pandas.DataFrame
+        From :func:`analysis.corpus.load_corpus`.
+    group : str
+        Grouping column (colours from :func:`analysis.plots.group_colors`).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Examples
+    --------
+    >>> from analysis import load_corpus
+    >>> fig = plot_document_lengths(load_corpus())
+    >>> [t.get_text() for t in fig.axes[0].get_yticklabels()]
+    ['000', '001', '002', '003', '004']
+    >>> plt.close(fig)
+    """
+    table = length_table(corpus, group=group)
+    colors = group_colors(corpus[group])
+    sizes = table[table[group] != _MISSING].groupby(group, sort=True)["doc_id"].nunique()
+    with style():
+        height = max(2.5, 0.35 * len(table) + 1.5)
+        fig, ax = plt.subplots(figsize=(8.0, min(height, 40.0)))
+        y = range(len(table))
+        ax.barh(list(y), table["n_words"],
+                color=[colors.get(g, _MISSING_COLOR) for g in table[group]])
+        ax.set_yticks(list(y), table["doc_id"].astype(str).tolist())
+        ax.invert_yaxis()
+        if len(table) <= 40:
+            for k, n in enumerate(table["n_words"]):
+                ax.annotate(f"{n:,}", (n, k), xytext=(3, 0), textcoords="offset points",
+                            va="center", fontsize=8)
+        ax.set_xlabel("words after cleaning")
+        ax.set_ylabel("document")
+        handles = [Patch(color=c, label=g) for g, c in colors.items()]
+        if (table[group] == _MISSING).any():
+            handles.append(Patch(color=_MISSING_COLOR, label=_MISSING))
+        ax.legend(handles=handles, title=group, loc="upper left", bbox_to_anchor=(1.01, 1.0),
+                  frameon=False)
+        ax.set_title(group_title("Length of each document", sizes.to_dict()))
+        fig.tight_layout()
+    return fig
+
+
+def removal_summary(corpus: pd.DataFrame) -> pd.DataFrame:
+    """Lines (or fragments) removed by cleaning, per document (rows) and rule (columns).
+
+    Parameters
+    ----------
+    corpus : pandas.DataFrame
+        From :func:`analysis.corpus.load_corpus` (needs ``doc_id`` and ``raw_text``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by ``doc_id`` (every document, also those with nothing removed); one column
+        per rule that removed something, in the order of :data:`analysis.cleaning.RULES`,
+        and a ``total`` column.
+
+    Examples
+    --------
+    >>> from analysis import load_corpus
+    >>> row = removal_summary(load_corpus()).loc["003"]
+    >>> row[row > 0].to_dict()
+    {'byline_credit': 1, 'author_bio': 1, 'separator': 1, 'total': 3}
+    """
+    audit = cleaning_audit(corpus)
+    counts = pd.crosstab(audit["doc_id"], audit["rule"]) if len(audit) else pd.DataFrame()
+    rules = [r for r in RULES if r in counts.columns]
+    counts = counts.reindex(index=corpus["doc_id"].astype(str), columns=rules, fill_value=0)
+    counts = counts.fillna(0).astype("int64")
+    counts["total"] = counts.sum(axis=1)
+    counts.index.name = "doc_id"
+    counts.columns.name = None
+    return counts

@@ -1,0 +1,56 @@
+"""Corpus overview figure and tables: bars equal the word counts, colours follow the groups."""
+
+from __future__ import annotations
+
+import matplotlib.pyplot as plt
+import pandas as pd
+import pytest
+from matplotlib.colors import to_hex
+
+from analysis import cleaning_audit, load_corpus
+from analysis.corpus_plots import length_table, plot_document_lengths, removal_summary
+from analysis.errors import CorpusError
+from analysis.plots import OKABE_ITO
+
+
+@pytest.fixture(scope="module")
+def corpus():
+    return load_corpus()
+
+
+def test_bars_are_the_word_counts_coloured_by_group(corpus):
+    fig = plot_document_lengths(corpus)
+    ax = fig.axes[0]
+    widths = [p.get_width() for p in ax.patches]
+    assert widths == corpus["n_words"].tolist()
+    colours = [to_hex(p.get_facecolor()) for p in ax.patches]
+    # sorted group order: 2023-moscow gets the first Okabe-Ito colour, 2024-beijing the second
+    assert colours == [OKABE_ITO[0].lower()] * 3 + [OKABE_ITO[1].lower()] * 2
+    assert "2023-moscow n = 3 vs 2024-beijing n = 2 documents" in ax.get_title()
+    plt.close(fig)
+
+
+def test_documents_without_group_are_grey_and_last(corpus):
+    c = corpus.copy()
+    c["event"] = pd.array(["b", pd.NA, "a", "b", "a"], dtype="string")
+    table = length_table(c)
+    assert table["doc_id"].tolist() == ["002", "004", "000", "003", "001"]
+    assert table["event"].tolist() == ["a", "a", "b", "b", "(no group)"]
+    fig = plot_document_lengths(c)
+    assert to_hex(fig.axes[0].patches[-1].get_facecolor()) == "#999999"
+    assert "a n = 2 vs b n = 2 documents" in fig.axes[0].get_title()
+    plt.close(fig)
+
+
+def test_removal_summary_matches_the_audit(corpus):
+    summary = removal_summary(corpus)
+    audit = cleaning_audit(corpus)
+    assert summary["total"].tolist() == corpus["n_removed"].tolist()
+    assert summary.loc["001", "explainer_promo"] == 5  # heading + four 'Label:' paragraphs
+    assert summary.loc["004", "photo_caption"] == 3
+    assert int(summary.drop(columns="total").to_numpy().sum()) == len(audit)
+
+
+def test_unknown_group_column(corpus):
+    with pytest.raises(CorpusError, match=r"\['outlet'\]"):
+        plot_document_lengths(corpus, group="outlet")
