@@ -12,7 +12,7 @@ from analysis.comparison import (
 from analysis.concordance import collocations, kwic
 from analysis.corpus import cleaning_audit, load_corpus
 from analysis.events import assign_event, read_events
-from analysis.keyness import keyness, keyness_from_counts
+from analysis.keyness import keyness, keyness_from_counts, top_distinctive
 from analysis.lexicons import (
     MethodComparison,
     approximation_fidelity,
@@ -111,6 +111,7 @@ __all__: list[str] = [
     "structure_summary",
     "term_frequencies",
     "tokenize",
+    "top_distinctive",
     "units",
     # topics (issue 6)
     "fit_topics",

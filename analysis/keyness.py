@@ -56,6 +56,7 @@ __all__ = [
     "keyness_from_counts",
     "log_odds_dirichlet",
     "log_ratio",
+    "top_distinctive",
 ]
 
 #: Methods accepted by :func:`keyness`.
@@ -546,4 +547,34 @@ def keyness(
     out.attrs.update({"group": group, "targets": targets,
                       "sizes": dict(zip(gc.groups, gc.sizes.astype(int).tolist(), strict=True)),
                       "ngram_range": tuple(ngram_range), "dedupe": bool(dedupe)})
+    return out
+
+
+def top_distinctive(table: pd.DataFrame, *, n: int = 15) -> pd.DataFrame:
+    """The ``n`` terms most typical of each side of every comparison in a keyness table.
+
+    Selects by the sign of ``score`` (a term with score 0 leans to neither side), so the
+    two sides never overlap even when few terms were tested. Adds ``side``
+    (``"target"`` or ``"reference"``) and ``rank`` (1 = most typical of that side).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> k = keyness_from_counts(["a", "b", "c"], np.array([9, 1, 4]), np.array([1, 9, 4]),
+    ...                         min_count=1, target="x", reference="y")
+    >>> top_distinctive(k, n=2)[["term", "side", "rank", "direction"]].to_dict("records")
+    [{'term': 'a', 'side': 'target', 'rank': 1, 'direction': 'x'}, {'term': 'b', 'side': 'reference', 'rank': 1, 'direction': 'y'}]
+    """
+    if not {"target", "score"} <= set(table.columns):
+        raise CorpusError("pass a table returned by analysis.keyness (needs target and score).")
+    parts = []
+    for _, part in table.groupby("target", sort=False):
+        ranked = part.sort_values("score", ascending=False, kind="mergesort")
+        pos = ranked[ranked["score"] > 0].head(n).assign(side="target")
+        neg = ranked[ranked["score"] < 0].iloc[::-1].head(n).assign(side="reference")
+        for side in (pos, neg):
+            side["rank"] = np.arange(1, len(side) + 1)
+            parts.append(side)
+    out = pd.concat(parts, ignore_index=True) if parts else table.head(0).assign(side="", rank=0)
+    out.attrs.update(table.attrs)
     return out

@@ -44,6 +44,7 @@ from sklearn.feature_extraction.text import CountVectorizer
 
 from . import config
 from .errors import CorpusError
+from .keyness import top_distinctive
 from .plots import DIVERGING_CMAP, SEQUENTIAL_CMAP, group_colors, group_title, style
 from .terms import RATE_PER, _analyzer, _check_ngram_range, _prepared, _texts
 
@@ -224,8 +225,9 @@ def plot_keyness(
                      "n_docs_group_reference", "score", "direction", "single_doc"], "keyness")
     table = _one_comparison(table, target)
     tgt, ref, sizes, palette = _sides(table, colors)
-    pos = table[table["score"] > 0].nlargest(n, "score", keep="first")
-    neg = table[table["score"] < 0].nsmallest(n, "score", keep="first").iloc[::-1]
+    picked = top_distinctive(table, n=n)
+    pos = picked[picked["side"] == "target"]
+    neg = picked[picked["side"] == "reference"].iloc[::-1]
     shown = pd.concat([pos, neg])
     if shown.empty:
         raise CorpusError("no term leans to either side: nothing to plot.")

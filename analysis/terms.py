@@ -118,7 +118,7 @@ def _prepared(corpus: pd.DataFrame, *, group: str | None, dedupe: bool) -> pd.Da
     if dedupe:
         from .passages import deduplicated
 
-        corpus = deduplicated(corpus)
+        corpus = deduplicated(corpus, group=group)
     return corpus
 
 

@@ -161,15 +161,15 @@ SHARED = (
 
 
 def test_dedupe_counts_a_shared_passage_once():
-    pytest.importorskip("analysis.passages")
     corpus = pd.DataFrame({
-        "doc_id": ["a", "b", "c"],
-        "event": ["x", "x", "y"],
+        "doc_id": ["a", "b", "c", "d"],
+        "event": ["x", "x", "y", "y"],
         "text": [
             "Leaders met in the morning. Crowds gathered outside.\n\n" + SHARED,
             "A separate report opened differently. Reporters waited.\n\n" + SHARED
             + "\n\nThe closing paragraph was original writing.",
             "Ministers toured a factory. Workers listened politely.",
+            "Farmers harvested wheat early. Prices dipped slightly.",
         ],
     })
     # "zeppelin" occurs only in the shared passage, twice per copy
@@ -186,3 +186,30 @@ def test_dedupe_counts_a_shared_passage_once():
     k_pub = keyness(corpus, min_count=1).set_index("term")
     k_ded = keyness(corpus, min_count=1, dedupe=True).set_index("term")
     assert k_pub.at["zeppelin", "count_target"] - k_ded.at["zeppelin", "count_target"] == 2
+
+
+def test_dedupe_on_seeds_drops_exactly_the_later_copies(seed_corpus):
+    from analysis.passages import shared_passages
+
+    published = term_frequencies(seed_corpus, ngram_range=(1, 1), min_count=1)
+    once = term_frequencies(seed_corpus, ngram_range=(1, 1), min_count=1, dedupe=True)
+    drop = (published.set_index(["event", "term"])["count"]
+            - once.set_index(["event", "term"])["count"].reindex(
+                published.set_index(["event", "term"]).index, fill_value=0))
+    # expected: the tokens of every later copy (side b of each shared pair), counted once
+    pairs = shared_passages(seed_corpus).drop_duplicates(["doc_id_b", "start_b"])
+    assert len(pairs) > 0  # 003/004 share AP copy
+    expected = Counter()
+    for event, text in zip(pairs["event_b"], pairs["text_b"], strict=True):
+        for term in tokenize(text):
+            expected[(event, term)] += 1
+    assert {k: int(v) for k, v in drop.items() if v} == dict(expected)
+
+
+def test_dedupe_with_another_group_column(toy):
+    out = term_frequencies(toy.assign(text=toy["text"] + " Shared closing sentence here."),
+                           group="grp", ngram_range=(1, 1), min_count=1, dedupe=True)
+    # the identical closing sentence is kept in document a only
+    x = out[out["grp"] == "x"].set_index("term")
+    y = out[out["grp"] == "y"].set_index("term")
+    assert x.at["shared", "count"] == 1 and y.at["shared", "count"] == 0
