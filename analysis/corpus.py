@@ -485,7 +485,9 @@ def _load_table(
     path: Path, collector: _Collector, *, text_column: str,
     manifest: str | Path | bool | None, progress: bool | None,
 ) -> None:
-    table = _read_table(path)
+    # identifiers stay text ("000" must not become 0); other columns keep their types
+    table = _read_table(path, dtype={"doc_id": str, "file": str}) if path.suffix.lower() != ".parquet" \
+        else _read_table(path)
     if text_column not in table.columns:
         raise CorpusError(
             f"{path}: no text column {text_column!r}. Its columns are {list(table.columns)}. "

@@ -303,3 +303,16 @@ def test_twenty_thousand_files_stream_in_reasonable_time_and_memory(tmp_path):
     assert peak < 2 * total, (peak, total)
     text_bytes = corpus["text"].str.len().sum() + corpus["raw_text"].str.len().sum()
     assert corpus.memory_usage(deep=True).sum() < 1.5 * text_bytes + 10_000_000
+
+
+def test_table_ids_keep_leading_zeros(tmp_path):
+    """A CSV or JSONL doc_id like "000" stays text; other carried columns keep their type."""
+    frame = pd.DataFrame({"doc_id": ["000", "004"], "outlet": ["a", "b"], "n": [1, 2],
+                          "text": ["First article text. It has two sentences.",
+                                   "Second article text. Also two sentences."]})
+    frame.to_csv(tmp_path / "t.csv", index=False)
+    frame.to_json(tmp_path / "t.jsonl", orient="records", lines=True)
+    for name in ("t.csv", "t.jsonl"):
+        corpus = load_corpus(tmp_path / name, group="outlet", manifest=False)
+        assert corpus["doc_id"].tolist() == ["000", "004"], name
+        assert corpus["n"].tolist() == [1, 2], name
