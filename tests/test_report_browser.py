@@ -257,10 +257,9 @@ def test_seed_report_passes_the_browser_checks(browser, seed_report):
 
 @pytest.mark.slow
 def test_second_corpus_report_passes_the_browser_checks(browser, outlet_report):
+    """The second corpus carries <script> and onerror payloads (conftest.OUTLET_DOCS):
+    check_report asserts they stayed inert on every page."""
     seen = check_report(browser, outlet_report["out"])
-    text = "\n".join(facts["text"] for facts in seen.values())
+    assert len(seen) == len(outlet_report["notebooks"]) + 1
     for name in outlet_report["groups"]:
         assert name in seen["index.html"]["text"]
-    assert "window.__xss" not in {f["xss"] for f in seen.values()}
-    assert all(f["xss"] == "undefined" for f in seen.values())
-    assert "Traceback" not in text
