@@ -272,8 +272,10 @@ def _resolve_events(events: Any, beside: Path) -> list[Event] | None:
     if isinstance(events, list | tuple) and all(isinstance(e, Event) for e in events):
         return list(events)
     if events is None:
+        # Only an events file that belongs to this corpus: the bundled seeds' events must never
+        # label someone else's articles. Without one, events come from a manifest or table column.
         local = beside / config.EVENTS_NAME
-        return read_events(local if local.is_file() else None)
+        return read_events(local) if local.is_file() else None
     return read_events(Path(events).expanduser())
 
 
@@ -307,8 +309,10 @@ def load_corpus(
         optional ``doc_id``, ``event``, ``date`` (YYYY-MM-DD), ``source``, ``title`` and any
         others (carried through). Non-empty manifest values win over what the text shows.
     events : str, Path, False, list of Event or None
-        None: ``events.toml`` beside the texts, else the bundled one. False: do not infer
-        events. A path or a list from :func:`analysis.events.read_events`.
+        None: ``events.toml`` beside the texts (for a table: in its folder); without one no
+        event is inferred (the bundled ``seeds/events.toml`` describes the seeds only, so it is
+        used only when passed explicitly). False: do not infer events. A path or a list from
+        :func:`analysis.events.read_events`.
     progress : bool or None
         Show a tqdm progress bar on stderr; None shows it for 200 documents or more.
 

@@ -83,7 +83,8 @@ def check_groups(corpus: pd.DataFrame, *, group: str, min_docs: int = 2, doc: st
     if len(sizes) == 0:
         raise CorpusError(
             f"column {group!r} has no values: no document could be assigned a group. "
-            "Fill the column (or the manifest's event column), or pass another group=."
+            "Fill the column (or the manifest's event column), put an events.toml beside the "
+            "texts (format: seeds/events.toml), or pass another group=."
         )
     if len(sizes) < 2:
         raise CorpusError(

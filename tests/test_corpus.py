@@ -18,6 +18,9 @@ from analysis import cleaning_audit, load_corpus
 from analysis.cleaning import RULES
 from analysis.errors import CorpusError, CorpusWarning
 
+#: The seeds' events file: other corpora use it only when they pass it explicitly.
+SEEDS_EVENTS = Path(__file__).resolve().parents[1] / "seeds" / "events.toml"
+
 IDS = ["000", "001", "002", "003", "004"]
 EVENTS = ["2023-moscow", "2023-moscow", "2023-moscow", "2024-beijing", "2024-beijing"]
 
@@ -79,9 +82,20 @@ def test_without_manifest_and_without_dates_cues_still_decide(tmp_path):
         raw = raw.replace(" date 2023-03-21", "").replace(" date 2024-05-17", "")
         raw = raw.replace("Monday, October 2, 2023", "")
         (tmp_path / path.name).write_text(raw, encoding="utf-8")
-    c = load_corpus(tmp_path)
+    c = load_corpus(tmp_path, events=Path(config.SEEDS_DIR) / "events.toml")
     assert c["event"].tolist() == EVENTS
     assert (c["event_source"] == "cues").all() and c["date"].isna().all()
+
+
+def test_bundled_events_never_label_another_corpus(tmp_path):
+    """Without an events.toml of its own, a corpus gets no inferred events (not the seeds')."""
+    from analysis import config
+    for path in sorted(Path(config.SEEDS_DIR).glob("*.txt")):
+        (tmp_path / path.name).write_bytes(path.read_bytes())
+    c = load_corpus(tmp_path)
+    assert c["event"].isna().all()
+    (tmp_path / "events.toml").write_bytes((Path(config.SEEDS_DIR) / "events.toml").read_bytes())
+    assert load_corpus(tmp_path)["event"].tolist() == EVENTS
 
 
 def test_text_is_clean_with_one_blank_line_between_paragraphs(seeds):
@@ -137,7 +151,7 @@ def test_explicit_manifest_path_and_unlisted_files(tmp_path):
     manifest = tmp_path.parent / f"{tmp_path.name}-m.csv"
     manifest.write_text("doc_id,file,event\nfirst,000_2f1f60152577d472.txt,custom\n", "utf-8")
     with pytest.warns(CorpusWarning, match=r"001_b823cde6962bd9f1\.txt.*not listed in the manifest"):
-        c = load_corpus(tmp_path, manifest=manifest)
+        c = load_corpus(tmp_path, manifest=manifest, events=SEEDS_EVENTS)
     assert c["doc_id"].iat[0] == "first" and c["event"].iat[0] == "custom"
     assert c["event_label"].isna().iat[0]  # not an event in events.toml
     assert c["event"].tolist()[1:] == EVENTS[1:]  # the others inferred
@@ -171,7 +185,7 @@ def test_table_sources_carry_columns_through(tmp_path, suffix, seeds):
         table.to_json(path, orient="records", lines=True, force_ascii=False)
     else:
         table.to_parquet(path)
-    c = load_corpus(path, group="outlet")
+    c = load_corpus(path, group="outlet", events=SEEDS_EVENTS)
     assert c["doc_id"].tolist() == ["a", "b", "c"]
     assert c["outlet"].tolist() == ["X", "Y", "X"]
     assert c["event"].tolist() == ["2023-moscow", "2024-beijing", "2024-beijing"]
@@ -184,7 +198,7 @@ def test_table_other_text_column_and_row_ids(tmp_path):
     path = tmp_path / "t.csv"
     pd.DataFrame({"body": ["MOSCOW - Xi met Putin.", "BEIJING - Putin met Xi."]}).to_csv(
         path, index=False)
-    c = load_corpus(path, text_column="body")
+    c = load_corpus(path, text_column="body", events=SEEDS_EVENTS)
     assert c["doc_id"].tolist() == ["0", "1"]
     assert c["event"].tolist() == ["2023-moscow", "2024-beijing"]
 
