@@ -90,7 +90,7 @@ _BARE_ATTRIBUTION = re.compile(
 
 
 # --------------------------------------------------------------------------- validation
-def check_corpus(corpus: pd.DataFrame, *, group: str | None) -> None:
+def check_corpus(corpus: pd.DataFrame, *, group: str | None = None) -> None:
     """Raise :class:`CorpusError` unless ``corpus`` has ``doc_id``, ``text`` and ``group``.
 
     Examples
@@ -116,9 +116,10 @@ def check_corpus(corpus: pd.DataFrame, *, group: str | None) -> None:
             f"corpus has no column {group!r} (columns: {cols}). "
             "Pass group= one of these, or add the column."
         )
-    if corpus["doc_id"].duplicated().any():
-        dup = corpus.loc[corpus["doc_id"].duplicated(), "doc_id"].iloc[0]
-        raise CorpusError(f"corpus column 'doc_id' has duplicates (e.g. {dup!r}); make ids unique.")
+    dup = corpus["doc_id"].astype("string").duplicated()
+    if dup.any():
+        first = corpus.loc[dup, "doc_id"].iloc[0]
+        raise CorpusError(f"corpus column 'doc_id' has duplicates (e.g. {first!r}); make ids unique.")
 
 
 def _texts(corpus: pd.DataFrame) -> list[str]:

@@ -34,6 +34,7 @@ from sklearn.feature_extraction.text import CountVectorizer
 
 from . import config
 from .errors import CorpusError, CorpusWarning
+from .segment import check_corpus
 
 __all__ = [
     "DocumentTermMatrix",
@@ -59,43 +60,6 @@ class DocumentTermMatrix(NamedTuple):
 
 
 # --------------------------------------------------------------------------- validation
-
-
-def check_corpus(corpus: pd.DataFrame, *, group: str | None = None) -> None:
-    """Raise :class:`~analysis.errors.CorpusError` unless the corpus can be counted.
-
-    Needs ``doc_id`` (unique) and ``text`` columns, and ``group`` when given.
-
-    Examples
-    --------
-    >>> import pandas as pd
-    >>> check_corpus(pd.DataFrame({"doc_id": ["a"], "body": ["x"]}))
-    Traceback (most recent call last):
-    ...
-    analysis.errors.CorpusError: corpus has no column 'text' (columns: doc_id, body). Load it with analysis.load_corpus or add the column.
-    """
-    if not isinstance(corpus, pd.DataFrame):
-        raise CorpusError(
-            f"expected a corpus DataFrame (from analysis.load_corpus), got {type(corpus).__name__}."
-        )
-    cols = ", ".join(map(str, corpus.columns))
-    for name in ("doc_id", "text"):
-        if name not in corpus.columns:
-            raise CorpusError(
-                f"corpus has no column {name!r} (columns: {cols}). "
-                "Load it with analysis.load_corpus or add the column."
-            )
-    if group is not None and group not in corpus.columns:
-        raise CorpusError(
-            f"corpus has no column {group!r} (columns: {cols}). "
-            "Pass group= one of these, or add the column."
-        )
-    dup = corpus["doc_id"].astype("string").duplicated()
-    if dup.any():
-        first = corpus.loc[dup, "doc_id"].iloc[0]
-        raise CorpusError(
-            f"corpus column 'doc_id' has duplicates (e.g. {first!r}); make the ids unique."
-        )
 
 
 def _check_ngram_range(ngram_range: tuple[int, int]) -> tuple[int, int]:
