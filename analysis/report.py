@@ -626,6 +626,9 @@ def _execute(
             log_output=False,
             request_save_on_cell_execute=True,
             execution_timeout=timeout,
+            # The kernel's start-up warnings (e.g. "running over TCP without encryption", a
+            # local loopback connection) would interleave with the progress lines.
+            extra_arguments=["--IPKernelApp.log_level=ERROR"],
         )
     except PapermillExecutionError as exc:
         executed = nbformat.read(executed_path, as_version=4) if executed_path.exists() else None

@@ -280,7 +280,7 @@ def test_executed_notebooks_carry_no_timing_or_temporary_paths(rendered):
 # --------------------------------------------------------------------------- reader's version
 
 
-def test_no_input_hides_code_and_keeps_outputs_and_prose(suite, tmp_path):
+def test_no_input_hides_code_and_keeps_outputs_and_prose(suite, tmp_path, capfd):
     out = render_report(
         source=suite["corpus"], group="outlet", out=tmp_path / "r", figures_dir=tmp_path / "f",
         notebooks_dir=suite["notebooks"], no_input=True, progress=None,
@@ -293,6 +293,7 @@ def test_no_input_hides_code_and_keeps_outputs_and_prose(suite, tmp_path):
     assert "In\xa0[" not in text and "In [" not in text
     assert len([i for i in page.find_all("img") if i["src"].startswith("data:image/png")]) == 1
     assert "reader's version" in soup(out / "index.html").get_text()
+    assert "IPKernelApp" not in capfd.readouterr().err  # no kernel start-up chatter
 
 
 # --------------------------------------------------------------------------- failures

@@ -150,6 +150,15 @@ def check_report(browser, out: Path) -> dict[str, dict]:
     return seen
 
 
+def test_missing_browser_skips_locally_but_fails_in_ci(monkeypatch):
+    monkeypatch.delenv("CI", raising=False)
+    with pytest.raises(pytest.skip.Exception, match="chromium"):
+        _unavailable("/usr/bin/chromium not found")
+    monkeypatch.setenv("CI", "true")
+    with pytest.raises(pytest.fail.Exception, match="CI must run the browser test"):
+        _unavailable("/usr/bin/chromium not found")
+
+
 # --------------------------------------------------------------------------- tiny reports
 
 
