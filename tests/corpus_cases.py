@@ -150,6 +150,8 @@ def big_file(tmp: Path) -> Case:
     unit = clean_text(seed.read_text(encoding="utf-8"))[0]
     copies = 50_000_000 // len(unit.encode("utf-8")) + 1
     folder = _folder(tmp, {}, events=False)
+    # the seeds' events file beside the text (a corpus never gets the seeds' events implicitly)
+    (folder / "events.toml").write_bytes((Path(config.SEEDS_DIR) / "events.toml").read_bytes())
     with open(folder / "big.txt", "w", encoding="utf-8") as fh:
         for k in range(copies):
             fh.write(unit if k == 0 else "\n\n" + unit)
@@ -158,7 +160,7 @@ def big_file(tmp: Path) -> Case:
         assert (folder / "big.txt").stat().st_size >= 50_000_000
         assert corpus["n_removed"].iat[0] == 0
         assert corpus["text"].iat[0] == "\n\n".join([unit] * copies)  # clean text is a fixed point
-        assert corpus["event"].iat[0] == "2023-moscow"  # bundled events, MOSCOW dateline
+        assert corpus["event"].iat[0] == "2023-moscow"  # seeds' events, MOSCOW dateline
 
     return Case(folder, check=check)
 

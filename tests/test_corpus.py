@@ -298,7 +298,7 @@ def test_twenty_thousand_files_stream_in_reasonable_time_and_memory(tmp_path):
     tracemalloc.start()
     start = time.perf_counter()
     try:
-        corpus = load_corpus(folder)
+        corpus = load_corpus(folder, events=SEEDS_EVENTS)
         elapsed = time.perf_counter() - start
         _, peak = tracemalloc.get_traced_memory()
     finally:
