@@ -30,7 +30,7 @@ from . import config
 from .errors import DesignWarning
 from .keyness import keyness
 from .plots import group_title, style
-from .quotes import quotes
+from .quotes import quotes, speaker_counts
 from .sentiment import (
     GroupSentiment,
     VoiceSentiment,
@@ -113,11 +113,11 @@ def distinctive_terms(corpus: pd.DataFrame, *, group: str = config.DEFAULT_GROUP
 
 
 def quoted_speakers(corpus: pd.DataFrame, *, group: str = config.DEFAULT_GROUP, top: int = 8) -> pd.DataFrame:
-    """Who is quoted how often in each group: quotations per attributed speaker.
+    """Who is quoted how often in each group: the ``top`` rows per group of
+    :func:`analysis.quotes.speaker_counts` over :func:`analysis.quotes.quotes`.
 
-    Quotations without a supported speaker are counted as ``(unattributed)``. Columns: the
-    group column, ``speaker``, ``n_quotes``, ``n_docs`` (documents quoting the speaker), and
-    ``share`` of the group's quotations.
+    Quotations without a supported speaker count as ``(no speaker)``; ``share`` is the
+    speaker's share of the group's quotations and ``n_docs`` the documents quoting them.
 
     Examples
     --------
@@ -126,13 +126,7 @@ def quoted_speakers(corpus: pd.DataFrame, *, group: str = config.DEFAULT_GROUP, 
     >>> bool((s.groupby("event")["share"].sum() <= 1.0 + 1e-9).all())
     True
     """
-    q = quotes(corpus, group=group)
-    q = q.assign(speaker=q["speaker"].fillna("(unattributed)"))
-    counts = (q.groupby([group, "speaker"], sort=True)
-                .agg(n_quotes=("quote", "size"), n_docs=("doc_id", "nunique")).reset_index())
-    totals = counts.groupby(group)["n_quotes"].transform("sum")
-    counts["share"] = counts["n_quotes"] / totals
-    counts = counts.sort_values([group, "n_quotes", "speaker"], ascending=[True, False, True], kind="stable")
+    counts = speaker_counts(quotes(corpus, group=group), group=group)
     return counts.groupby(group, sort=True).head(top).reset_index(drop=True)
 
 

@@ -13,6 +13,7 @@ from analysis import (
     quoted_speakers,
     quotes,
 )
+from analysis.quotes import UNATTRIBUTED
 
 
 @pytest.fixture(scope="module")
@@ -32,11 +33,11 @@ def test_distinctive_terms_are_each_groups_top_keyness_terms(corpus):
 
 def test_quoted_speakers_counts_match_the_quote_table(corpus):
     q = quotes(corpus)
-    got = quoted_speakers(corpus, top=50).set_index(["event", "speaker"])["n_quotes"]
+    got = quoted_speakers(corpus, top=50).set_index(["event", "speaker"])["quotes"]
     putin = q[(q["speaker"] == "Vladimir Putin") & (q["event"] == "2023-moscow")]
     assert got[("2023-moscow", "Vladimir Putin")] == len(putin)
     unattributed = q[q["speaker"].isna() & (q["event"] == "2023-moscow")]
-    assert got[("2023-moscow", "(unattributed)")] == len(unattributed)
+    assert got[("2023-moscow", UNATTRIBUTED)] == len(unattributed)
 
 
 def test_three_groups_compare_each_with_the_rest(corpus):
