@@ -1,154 +1,61 @@
-"""Comparative coverage analysis suite (public API is re-exported here)."""
+"""Comparative coverage analysis suite: the public API, re-exported here.
 
-from analysis.actors import find_actors, mention_rates, mentions
-from analysis.cleaning import clean_text
-from analysis.comparison import (
-    Comparison,
-    compare_groups,
-    distinctive_terms,
-    plot_differences,
-    quoted_speakers,
-)
-from analysis.concordance import collocations, kwic
-from analysis.corpus import cleaning_audit, load_corpus
-from analysis.events import assign_event, read_events
-from analysis.keyness import keyness, keyness_from_counts, top_distinctive
-from analysis.lexicons import (
-    MethodComparison,
-    approximation_fidelity,
-    compare_methods,
-    difference_drivers,
-    lexicon_contributions,
-    pattern_scores,
-    rescore_without,
-    top_contributions,
-    topic_word_share,
-    without_topic_words,
-)
-from analysis.passages import deduplicated, shared_passages
-from analysis.quotes import quoted_speech, quotes, speaker_counts
-from analysis.report import render_report
-from analysis.segment import paragraphs, sentences, structure_summary, units
-from analysis.sentiment import (
-    GroupSentiment,
-    VoiceSentiment,
-    actor_sentiment,
-    document_sentiment,
-    group_sentiment,
-    position_sentiment,
-    score_sentences,
-    sentence_sentiment,
-    voice_sentiment,
-)
-from analysis.sentiment_plots import (
-    plot_actor_sentiment,
-    plot_contributions,
-    plot_position,
-    plot_sentence_distribution,
-    plot_voice_sentiment,
-)
-from analysis.structure_plots import plot_speakers
-from analysis.term_plots import (
-    document_term_table,
-    plot_keyness,
-    plot_keyness_scatter,
-    plot_term_heatmap,
-    plot_top_terms,
-)
-from analysis.terms import DocumentTermMatrix, document_term_matrix, term_frequencies
-from analysis.topic_metrics import (
-    match_topics,
-    npmi_coherence,
-    relevance_scores,
-    topic_diversity,
-    topic_stability,
-)
-from analysis.topic_plots import (
-    plot_doc_topics,
-    plot_k_selection,
-    plot_topic_prevalence,
-    plot_topic_terms,
-    topic_prevalence_table,
-)
-from analysis.topics import TopicModel, fit_topics
-from analysis.vocab import make_analyzer, tokenize
+Every public name is imported on first use (PEP 562), so ``import analysis`` is cheap and
+loads neither matplotlib, scikit-learn, NLTK nor the report machinery until a function that
+needs them is called. ``_EXPORTS`` below is the one table of which module holds which name.
 
-__all__: list[str] = [
-    "Comparison",
-    "compare_groups",
-    "distinctive_terms",
-    "mention_rates",
-    "plot_differences",
-    "plot_speakers",
-    "quoted_speakers",
-    "assign_event",
-    "clean_text",
-    "cleaning_audit",
-    "collocations",
-    "deduplicated",
-    "document_term_matrix",
-    "document_term_table",
-    "DocumentTermMatrix",
-    "find_actors",
-    "keyness",
-    "keyness_from_counts",
-    "kwic",
-    "load_corpus",
-    "mentions",
-    "make_analyzer",
-    "paragraphs",
-    "plot_keyness",
-    "plot_keyness_scatter",
-    "plot_term_heatmap",
-    "plot_top_terms",
-    "quoted_speech",
-    "quotes",
-    "read_events",
-    "render_report",
-    "sentences",
-    "shared_passages",
-    "speaker_counts",
-    "structure_summary",
-    "term_frequencies",
-    "tokenize",
-    "top_distinctive",
-    "units",
-    # topics (issue 6)
-    "fit_topics",
-    "match_topics",
-    "npmi_coherence",
-    "plot_doc_topics",
-    "plot_k_selection",
-    "plot_topic_prevalence",
-    "plot_topic_terms",
-    "relevance_scores",
-    "topic_diversity",
-    "topic_prevalence_table",
-    "topic_stability",
-    "TopicModel",
-    # sentiment (issue 5)
-    "GroupSentiment",
-    "MethodComparison",
-    "VoiceSentiment",
-    "actor_sentiment",
-    "approximation_fidelity",
-    "compare_methods",
-    "difference_drivers",
-    "document_sentiment",
-    "group_sentiment",
-    "lexicon_contributions",
-    "pattern_scores",
-    "plot_actor_sentiment",
-    "plot_contributions",
-    "plot_position",
-    "plot_sentence_distribution",
-    "plot_voice_sentiment",
-    "position_sentiment",
-    "rescore_without",
-    "score_sentences",
-    "sentence_sentiment",
-    "top_contributions",
-    "topic_word_share",
-    "voice_sentiment",
-    "without_topic_words",
-]
+Examples
+--------
+>>> import analysis
+>>> analysis.load_corpus.__module__
+'analysis.corpus'
+>>> "keyness" in analysis.__all__
+True
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+#: module (under ``analysis``) -> the public names it provides.
+_MODULES: dict[str, tuple[str, ...]] = {
+    "actors": ('find_actors', 'mention_rates', 'mentions',),
+    "cleaning": ('clean_text',),
+    "comparison": ('compare_groups', 'Comparison', 'distinctive_terms', 'plot_differences', 'quoted_speakers',),
+    "concordance": ('collocations', 'kwic',),
+    "corpus": ('cleaning_audit', 'load_corpus',),
+    "events": ('assign_event', 'read_events',),
+    "keyness": ('keyness', 'keyness_from_counts', 'top_distinctive',),
+    "lexicons": ('approximation_fidelity', 'compare_methods', 'difference_drivers', 'lexicon_contributions', 'MethodComparison', 'pattern_scores', 'rescore_without', 'top_contributions', 'topic_word_share', 'without_topic_words',),
+    "passages": ('deduplicated', 'shared_passages',),
+    "quotes": ('quoted_speech', 'quotes', 'speaker_counts',),
+    "report": ('render_report',),
+    "segment": ('paragraphs', 'sentences', 'structure_summary', 'units',),
+    "sentiment": ('actor_sentiment', 'document_sentiment', 'group_sentiment', 'GroupSentiment', 'position_sentiment', 'score_sentences', 'sentence_sentiment', 'voice_sentiment', 'VoiceSentiment',),
+    "sentiment_plots": ('plot_actor_sentiment', 'plot_contributions', 'plot_position', 'plot_sentence_distribution', 'plot_voice_sentiment',),
+    "structure_plots": ('plot_speakers',),
+    "term_plots": ('document_term_table', 'plot_keyness', 'plot_keyness_scatter', 'plot_term_heatmap', 'plot_top_terms',),
+    "terms": ('document_term_matrix', 'DocumentTermMatrix', 'term_frequencies',),
+    "topic_metrics": ('match_topics', 'npmi_coherence', 'relevance_scores', 'topic_diversity', 'topic_stability',),
+    "topic_plots": ('plot_doc_topics', 'plot_k_selection', 'plot_topic_prevalence', 'plot_topic_terms', 'topic_prevalence_table',),
+    "topics": ('fit_topics', 'TopicModel',),
+    "vocab": ('make_analyzer', 'tokenize',),
+}
+_EXPORTS: dict[str, str] = {name: module for module, names in _MODULES.items() for name in names}
+
+__all__: list[str] = sorted(_EXPORTS, key=str.lower)
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'analysis' has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"analysis.{module}"), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})
+

@@ -1,0 +1,221 @@
+"""Benchmark every stage on N generated news-length articles, beside the reference libraries.
+
+    .venv/bin/python benchmarks/bench.py --docs 1000            # stages + references
+    .venv/bin/python benchmarks/bench.py --docs 1000 --report   # ... and the full HTML report
+    .venv/bin/python benchmarks/bench.py --docs 10000 --skip topics_auto
+
+The corpus comes from :func:`analysis.synthetic.synthetic_corpus` (seed paragraphs resampled to
+835+ words, two groups, half the articles opening with one of 20 shared wire stories). Each
+stage runs in a fresh Python process, so its peak RSS is its own; the seconds are the stage's
+call alone (imports and reading the prepared input are not counted). In the same run the
+reference libraries process the same text: NLTK Punkt (sentence splitting), vaderSentiment
+(polarity of the same sentences, one core) and scikit-learn's CountVectorizer (counting), and
+the table prints each stage's ratio to its reference.
+
+Timings depend on the machine and its load: compare ratios within one run, not seconds across
+machines. Nothing here is a test; no threshold is asserted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+PRELUDE = """
+import json, resource, sys, time, warnings
+warnings.simplefilter("ignore")
+import pandas as pd
+work = sys.argv[1]
+def done(seconds, **extra):
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(json.dumps({"seconds": seconds, "rss_mb": rss, **extra}))
+def corpus():
+    return pd.read_parquet(work + "/corpus.parquet")
+"""
+
+# stage name -> (code run in a fresh process, reference stage or None)
+STAGES: dict[str, tuple[str, str | None]] = {
+    "load_corpus": ("""
+from analysis import load_corpus
+t = time.perf_counter()
+c = load_corpus(work + "/texts", group="group", events=False)
+s = time.perf_counter() - t
+c.to_parquet(work + "/corpus.parquet")
+done(s, docs=len(c))
+""", None),
+    "ref_punkt": ("""
+from nltk.tokenize.punkt import PunktSentenceTokenizer
+texts = corpus()["text"].tolist()
+tok = PunktSentenceTokenizer()
+t = time.perf_counter()
+n = sum(len(tok.tokenize(x)) for x in texts)
+done(time.perf_counter() - t, sentences=n)
+""", None),
+    "sentences": ("""
+from analysis import sentences
+c = corpus()
+t = time.perf_counter()
+s = sentences(c, group="group")
+secs = time.perf_counter() - t
+s[["doc_id", "text"]].to_parquet(work + "/sentences.parquet")
+done(secs, sentences=len(s))
+""", "ref_punkt"),
+    "ref_vader": ("""
+from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
+texts = pd.read_parquet(work + "/sentences.parquet")["text"].tolist()
+sia = SentimentIntensityAnalyzer()
+t = time.perf_counter()
+scores = [sia.polarity_scores(x)["compound"] for x in texts]
+done(time.perf_counter() - t, sentences=len(scores))
+""", None),
+    "score_sentences": ("""
+from analysis import score_sentences
+texts = pd.read_parquet(work + "/sentences.parquet")["text"]
+t = time.perf_counter()
+scores = score_sentences(texts, n_jobs=1)
+done(time.perf_counter() - t, sentences=len(scores))
+""", "ref_vader"),
+    "sentence_sentiment": ("""
+from analysis import sentence_sentiment
+c = corpus()
+t = time.perf_counter()
+s = sentence_sentiment(c, group="group")
+done(time.perf_counter() - t, sentences=len(s))
+""", None),
+    "quotes": ("""
+from analysis import quotes
+c = corpus()
+t = time.perf_counter()
+q = quotes(c, group="group")
+done(time.perf_counter() - t, quotes=len(q))
+""", None),
+    "ref_countvectorizer": ("""
+from sklearn.feature_extraction.text import CountVectorizer
+texts = corpus()["text"].tolist()
+t = time.perf_counter()
+m = CountVectorizer().fit_transform(texts)
+done(time.perf_counter() - t, terms=m.shape[1])
+""", None),
+    "document_term_matrix": ("""
+from analysis import document_term_matrix
+c = corpus()
+t = time.perf_counter()
+m = document_term_matrix(c)
+done(time.perf_counter() - t)
+""", "ref_countvectorizer"),
+    "keyness": ("""
+from analysis import keyness
+c = corpus()
+t = time.perf_counter()
+k = keyness(c, group="group")
+done(time.perf_counter() - t, terms=len(k))
+""", None),
+    "shared_passages": ("""
+from analysis import shared_passages
+c = corpus()
+t = time.perf_counter()
+p = shared_passages(c, group="group")
+done(time.perf_counter() - t)
+""", None),
+    "topics_k6": ("""
+from analysis import fit_topics
+c = corpus()
+t = time.perf_counter()
+m = fit_topics(c, group="group", k=6)
+done(time.perf_counter() - t)
+""", None),
+    "topics_auto": ("""
+from analysis import fit_topics
+c = corpus()
+t = time.perf_counter()
+m = fit_topics(c, group="group")
+done(time.perf_counter() - t)
+""", None),
+}
+
+
+def run_stage(name: str, work: Path) -> dict:
+    code = PRELUDE + STAGES[name][0]
+    proc = subprocess.run([sys.executable, "-c", code, str(work)], capture_output=True,
+                          text=True, check=False)
+    if proc.returncode != 0:
+        tail = proc.stderr.strip().splitlines()[-1:] or ["(no message)"]
+        return {"error": tail[0][:200]}
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def run_report(work: Path) -> dict:
+    import resource
+
+    out = work / "reports"
+    start = time.perf_counter()
+    proc = subprocess.run(
+        [sys.executable, "-m", "analysis", "report", "--source", str(work / "texts"),
+         "--group", "group", "--out", str(out), "--figures", str(work / "figures")],
+        capture_output=True, text=True, check=False,
+    )
+    seconds = time.perf_counter() - start
+    rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    if proc.returncode != 0:
+        tail = (proc.stderr.strip() or proc.stdout.strip()).splitlines()[-1:] or ["?"]
+        return {"error": tail[0][:200], "seconds": seconds}
+    return {"seconds": seconds, "rss_mb": rss}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--docs", type=int, default=1000, help="number of articles (1000)")
+    parser.add_argument("--syndicated", type=float, default=0.5,
+                        help="share of articles carrying shared wire copy (0.5)")
+    parser.add_argument("--skip", nargs="*", default=[], choices=sorted(STAGES),
+                        help="stages to leave out")
+    parser.add_argument("--report", action="store_true", help="also time the full report")
+    parser.add_argument("--work", help="folder for the generated corpus (default: a temp dir)")
+    args = parser.parse_args(argv)
+
+    from analysis.synthetic import synthetic_corpus, write_corpus
+
+    work = Path(args.work or tempfile.mkdtemp(prefix="bench-"))
+    corpus = synthetic_corpus(args.docs, syndicated=args.syndicated)
+    write_corpus(corpus, work / "texts")
+    words = int(corpus["text"].str.split().str.len().sum())
+    print(f"# {args.docs:,} generated articles, {words:,} words, "
+          f"{args.syndicated:.0%} with shared wire copy; {os.cpu_count()} cores; "
+          f"Python {platform.python_version()}; load average {os.getloadavg()[0]:.1f}")
+    print(f"# {' '.join(['python', 'benchmarks/bench.py', *(argv or sys.argv[1:])])}\n")
+
+    results: dict[str, dict] = {}
+    for name in STAGES:
+        if name in args.skip:
+            continue
+        results[name] = run_stage(name, work)
+        if name == "load_corpus" and "error" in results[name]:
+            print(f"load_corpus failed: {results[name]['error']}")
+            return 1
+    if args.report:
+        results["report (5 notebooks)"] = run_report(work)
+
+    print("| stage | seconds | peak RSS (MB) | reference | ratio |")
+    print("| --- | ---: | ---: | --- | ---: |")
+    for name, res in results.items():
+        if "error" in res:
+            print(f"| {name} | failed: {res['error']} | | | |")
+            continue
+        ref = STAGES.get(name, ("", None))[1]
+        ref_res = results.get(ref or "", {})
+        ratio = (f"{res['seconds'] / ref_res['seconds']:.2f}x"
+                 if ref and "seconds" in ref_res and ref_res["seconds"] > 0 else "")
+        print(f"| {name} | {res['seconds']:.2f} | {res.get('rss_mb', float('nan')):.0f} | "
+              f"{ref or ''} | {ratio} |")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
