@@ -15,7 +15,18 @@ from matplotlib.patches import Patch
 from analysis.cleaning import RULES
 from analysis.corpus import cleaning_audit
 from analysis.errors import CorpusError
-from analysis.plots import group_colors, group_order, group_title, style
+from analysis.plots import (
+    MAX_DOCUMENT_ROWS,
+    document_labels,
+    draw_distribution,
+    fit_height,
+    footnote,
+    group_colors,
+    group_order,
+    group_title,
+    shown_groups,
+    style,
+)
 
 __all__ = ["length_table", "plot_document_lengths", "removal_summary"]
 
@@ -62,8 +73,14 @@ def length_table(corpus: pd.DataFrame, *, group: str = "event") -> pd.DataFrame:
     return table.reset_index(drop=True)
 
 
-def plot_document_lengths(corpus: pd.DataFrame, *, group: str = "event") -> Figure:
-    """Horizontal bars: words per document after cleaning, one colour per group.
+def plot_document_lengths(corpus: pd.DataFrame, *, group: str = "event",
+                          label_column: str | None = None) -> Figure:
+    """Words per document after cleaning, one colour per group.
+
+    Up to :data:`analysis.plots.MAX_DOCUMENT_ROWS` documents: one bar per document, labelled
+    by ``label_column`` (title, outlet, speaker) or the id. Above that: each group's
+    distribution (box and points, the median marked) with the group's size, so the figure
+    stays readable at any number of documents; the CSV beside it keeps every document.
 
     Parameters
     ----------
@@ -71,6 +88,8 @@ def plot_document_lengths(corpus: pd.DataFrame, *, group: str = "event") -> Figu
         From :func:`analysis.corpus.load_corpus`.
     group : str
         Grouping column (colours from :func:`analysis.plots.group_colors`).
+    label_column : str, optional
+        Column naming each document in the per-document view (default: ``doc_id``).
 
     Returns
     -------
@@ -86,19 +105,21 @@ def plot_document_lengths(corpus: pd.DataFrame, *, group: str = "event") -> Figu
     """
     table = length_table(corpus, group=group)
     colors = group_colors(corpus[group])
+    colors_all = {**colors, _MISSING: _MISSING_COLOR}
     sizes = table[table[group] != _MISSING].groupby(group, sort=True)["doc_id"].nunique()
+    if len(table) > MAX_DOCUMENT_ROWS:
+        return _length_distribution(table, group=group, colors=colors_all, sizes=sizes)
+    labels = document_labels(corpus, label_column=label_column)
     with style():
-        height = max(2.5, 0.35 * len(table) + 1.5)
-        fig, ax = plt.subplots(figsize=(8.0, min(height, 40.0)))
+        fig, ax = plt.subplots(figsize=(8.0, fit_height(max(2.5, 0.35 * len(table) + 1.5))))
         y = range(len(table))
         ax.barh(list(y), table["n_words"],
-                color=[colors.get(g, _MISSING_COLOR) for g in table[group]])
-        ax.set_yticks(list(y), table["doc_id"].astype(str).tolist())
+                color=[colors_all.get(g, _MISSING_COLOR) for g in table[group]])
+        ax.set_yticks(list(y), [labels.get(d, d) for d in table["doc_id"].astype(str)])
         ax.invert_yaxis()
-        if len(table) <= 40:
-            for k, n in enumerate(table["n_words"]):
-                ax.annotate(f"{n:,}", (n, k), xytext=(3, 0), textcoords="offset points",
-                            va="center", fontsize=8)
+        for k, n in enumerate(table["n_words"]):
+            ax.annotate(f"{n:,}", (n, k), xytext=(3, 0), textcoords="offset points",
+                        va="center", fontsize=8)
         ax.set_xlabel("words after cleaning")
         ax.set_ylabel("document")
         handles = [Patch(color=c, label=g) for g, c in colors.items()]
@@ -108,6 +129,26 @@ def plot_document_lengths(corpus: pd.DataFrame, *, group: str = "event") -> Figu
                   frameon=False)
         ax.set_title(group_title("Length of each document", sizes.to_dict()))
         fig.tight_layout()
+    return fig
+
+
+def _length_distribution(table: pd.DataFrame, *, group: str, colors: dict[str, str],
+                         sizes: pd.Series) -> Figure:
+    """Per-group distribution of document lengths (the many-documents view)."""
+    counts = table.groupby(group, sort=True)["doc_id"].nunique()
+    order, left_out = shown_groups(counts.to_dict())
+    values = {g: table.loc[table[group] == g, "n_words"].to_numpy(dtype=float) for g in order}
+    with style():
+        fig, ax = plt.subplots(figsize=(8.0, fit_height(1.8 + 0.55 * len(order))))
+        draw_distribution(ax, values, colors=colors)
+        ax.set_yticks(range(len(order)), [f"{g} (n = {int(counts[g]):,})" for g in order])
+        ax.set_ylim(len(order) - 0.5, -0.5)
+        ax.set_xlabel("words after cleaning")
+        ax.grid(axis="y", visible=False)
+        ax.set_title(group_title("Length of the documents in each group", sizes.to_dict()))
+        footnote(fig, "\n".join(n for n in (
+            "box: quartiles, line: median, whiskers: 1.5 IQR; circles: documents "
+            f"({len(table):,} in all, too many for one row each)", left_out) if n))
     return fig
 
 

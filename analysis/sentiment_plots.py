@@ -37,7 +37,8 @@ __all__ = [
     "plot_voice_sentiment",
 ]
 
-_NOTE = dict(fontsize=7, color="0.35")
+#: Most sentences drawn as dots per group (a fixed random sample beyond; the violin uses all).
+_MAX_DOTS = 3000
 
 
 def _sizes(scored: pd.DataFrame, group: str) -> Mapping[str, int]:
@@ -70,14 +71,20 @@ def plot_sentence_distribution(
     1
     """
     data = scored.dropna(subset=[group])
-    order = plots.group_order(data[group])
-    colors = plots.group_colors(order)
+    colors = plots.group_colors(data[group])
+    sizes = _sizes(data, group)
+    order, left_out = plots.shown_groups(sizes, max_groups=8)
     docs = document_sentiment(data, group=group)
     rng = np.random.default_rng(0)  # jitter only; fixed so figures are byte-identical
+    thinned = []
     with plots.style():
-        fig, ax = plt.subplots(figsize=(8.0, 1.1 + 1.3 * len(order)))
+        fig, ax = plt.subplots(figsize=(8.0, plots.fit_height(1.3 + 1.3 * len(order))))
         for y, g in enumerate(order):
             vals = data.loc[data[group].astype(str) == g, "compound"].to_numpy(dtype=float)
+            dots = vals
+            if len(vals) > _MAX_DOTS:  # the violin shows every sentence; dots a fixed sample
+                dots = vals[np.sort(rng.choice(len(vals), size=_MAX_DOTS, replace=False))]
+                thinned.append(f"{g}: {_MAX_DOTS:,} of {len(vals):,}")
             if len(vals) > 1 and np.ptp(vals) > 0:
                 parts = ax.violinplot(vals, positions=[y], orientation="horizontal", widths=0.8,
                                       showextrema=False)
@@ -85,11 +92,14 @@ def plot_sentence_distribution(
                     body.set_facecolor(colors[g])
                     body.set_alpha(0.18)
                     body.set_edgecolor("none")
-            ax.scatter(vals, y + rng.uniform(-0.22, 0.22, len(vals)), s=9, color=colors[g],
-                       alpha=0.45, linewidths=0, zorder=2)
+            ax.scatter(dots, y + rng.uniform(-0.22, 0.22, len(dots)), s=9, color=colors[g],
+                       alpha=float(np.clip(12.0 / np.sqrt(max(len(dots), 1)), 0.05, 0.45)),
+                       linewidths=0, zorder=2)
             d = docs[docs[group].astype(str) == g]
-            ax.scatter(d["mean_compound"], np.full(len(d), y - 0.42), marker="D", s=46,
-                       facecolors="white", edgecolors=colors[g], linewidths=1.6, zorder=4)
+            many = len(d) > plots.MAX_DOCUMENT_ROWS
+            ax.scatter(d["mean_compound"], np.full(len(d), y - 0.42), marker="D",
+                       s=18 if many else 46, facecolors="white", edgecolors=colors[g],
+                       linewidths=0.8 if many else 1.6, alpha=0.5 if many else 1.0, zorder=4)
             if len(d) <= label_docs:  # alternate above/below so close diamonds stay legible
                 ordered = d.sort_values(["mean_compound", "doc_id"])
                 for k, (_, row) in enumerate(ordered.iterrows()):
@@ -111,14 +121,15 @@ def plot_sentence_distribution(
         ax.set_ylim(len(order) - 0.4, -0.8)
         ax.set_xlim(-1.05, 1.05)
         ax.set_xlabel("VADER compound per sentence")
-        ax.set_title(plots.group_title("Sentence sentiment by group", _sizes(data, group)))
+        ax.set_title(plots.group_title("Sentence sentiment by group", sizes))
         ax.grid(axis="y", visible=False)
         note = ("dots: sentences; diamonds: document means"
                 + ("; black bar: pooled mean with bootstrap interval over documents"
                    if summary is not None else "")
                 + "; dotted: VADER's neutral band")
-        fig.text(0.01, 0.005, note, **_NOTE)
-        fig.tight_layout()
+        if thinned:
+            note += "\ndots are a fixed random sample (" + "; ".join(thinned) + "); the shading uses all"
+        plots.footnote(fig, "\n".join(n for n in (note, left_out) if n))
     return fig
 
 
@@ -154,16 +165,17 @@ def plot_actor_sentiment(
     exploded = scored.explode("actors").rename(columns={"actors": "actor"})
     per_doc = _doc_means(exploded, by="actor", group=group)
     per_doc = per_doc[per_doc["actor"].isin(actors["actor"])]
-    fig = plots.plot_group_estimates(
+    few = actors[actors["few_docs"]]
+    cells = [f"{r.actor}/{r[group]}" for _, r in few.iterrows()]
+    note = ""
+    if cells:
+        shown = ", ".join(cells[:8]) + (f" and {len(cells) - 8} more" if len(cells) > 8 else "")
+        note = f"resting on fewer documents than the minimum: {shown}"
+    return plots.plot_group_estimates(
         actors, group=group, per_document=per_doc, doc_value="doc_mean", facet="actor",
         title=plots.group_title("Sentiment of sentences mentioning each actor", _sizes(scored, group)),
-        xlabel="mean VADER compound of sentences mentioning the actor",
+        xlabel="mean VADER compound of sentences mentioning the actor", notes=[note],
     )
-    few = actors[actors["few_docs"]]
-    if not few.empty:
-        cells = ", ".join(f"{r.actor}/{r[group]}" for _, r in few.iterrows())
-        fig.text(0.01, 0.03, f"resting on fewer documents than the minimum: {cells}", **_NOTE)
-    return fig
 
 
 def plot_voice_sentiment(
@@ -221,11 +233,14 @@ def plot_contributions(
     >>> len(fig.axes)
     2
     """
-    order = plots.group_order(top[group])
-    colors = plots.group_colors(order)
+    colors = plots.group_colors(top[group])
+    sizes = _sizes(scored, group)
+    order, left_out = plots.shown_groups(
+        {g: sizes.get(g, 0) for g in plots.group_order(top[group])}, max_groups=4)
     n_rows = int(top.groupby(group).size().max()) if len(top) else 1
     with plots.style():
-        fig, axes = plt.subplots(1, len(order), figsize=(4.2 * len(order), 0.9 + 0.28 * n_rows),
+        fig, axes = plt.subplots(1, len(order), figsize=(4.2 * len(order),
+                                                         plots.fit_height(1.2 + 0.28 * n_rows)),
                                  squeeze=False, sharex=True)
         for ax, g in zip(axes[0], order, strict=True):
             t = top[top[group].astype(str) == g].sort_values("contribution")
@@ -245,11 +260,10 @@ def plot_contributions(
             ax.grid(axis="y", visible=False)
         handles = [Patch(facecolor="0.6", hatch="///", edgecolor="white", label="topic word (*)")]
         fig.legend(handles=handles, loc="upper right", fontsize=8)
-        fig.suptitle(plots.group_title("Words carrying VADER's valence", _sizes(scored, group)),
+        fig.suptitle(plots.group_title("Words carrying VADER's valence", sizes),
                      fontweight="bold", fontsize=11)
-        fig.text(0.01, 0.005, "raw lexicon valence, VADER's negation/booster rules not applied",
-                 **_NOTE)
-        fig.tight_layout()
+        plots.footnote(fig, "\n".join(n for n in (
+            "raw lexicon valence, VADER's negation/booster rules not applied", left_out) if n))
     return fig
 
 
@@ -273,8 +287,10 @@ def plot_position(
     >>> fig.axes[0].get_xlabel()
     'position in the article (0 = first sentence, 1 = last)'
     """
-    order = plots.group_order(position[group])
-    colors = plots.group_colors(order)
+    colors = plots.group_colors(position[group])
+    sizes = _sizes(scored, group)
+    order, left_out = plots.shown_groups(
+        {g: sizes.get(g, 0) for g in plots.group_order(position[group])}, max_groups=6)
     width = float((position["bin_end"] - position["bin_start"]).max()) if len(position) else 1.0
     offsets = np.linspace(-0.12, 0.12, len(order)) * width if len(order) > 1 else [0.0]
     with plots.style():
@@ -289,9 +305,9 @@ def plot_position(
         ax.set_xlim(0, 1)
         ax.set_xlabel("position in the article (0 = first sentence, 1 = last)")
         ax.set_ylabel("mean VADER compound")
-        ax.set_title(plots.group_title("Sentiment along the article", _sizes(scored, group)))
+        ax.set_title(plots.group_title("Sentiment along the article", sizes))
         ax.legend(loc="best", fontsize=8)
-        fig.text(0.01, 0.005, "points: pooled mean of the sentences in each slice; bars: "
-                 "bootstrap interval over documents", **_NOTE)
-        fig.tight_layout()
+        plots.footnote(fig, "\n".join(n for n in (
+            "points: pooled mean of the sentences in each slice; bars: bootstrap interval over "
+            "documents", left_out) if n))
     return fig

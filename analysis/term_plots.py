@@ -13,7 +13,7 @@ table):
   labelled (labels placed by ``adjustText`` with a fixed iteration budget, so the figure is
   the same on every run);
 * :func:`plot_term_heatmap`: documents x distinctive terms, showing which article each
-  count comes from (table from :func:`document_term_table`).
+  count comes from (table from :func:`analysis.terms.document_term_table`).
 
 Colours come from :func:`analysis.plots.group_colors` (one colour per group everywhere) and
 every title carries the group sizes.
@@ -40,16 +40,24 @@ from adjustText import adjust_text
 from matplotlib import colors as mcolors
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
-from sklearn.feature_extraction.text import CountVectorizer
 
 from . import config
 from .errors import CorpusError
 from .keyness import top_distinctive
-from .plots import DIVERGING_CMAP, SEQUENTIAL_CMAP, group_colors, group_title, style
-from .terms import RATE_PER, _analyzer, _check_ngram_range, _prepared, _texts
+from .plots import (
+    MAX_DOCUMENT_ROWS,
+    SEQUENTIAL_CMAP,
+    fit_height,
+    footnote,
+    group_colors,
+    group_title,
+    shown_groups,
+    style,
+)
+from .terms import RATE_PER
 
 __all__ = [
-    "document_term_table",
+    "group_term_table",
     "plot_keyness",
     "plot_keyness_scatter",
     "plot_term_heatmap",
@@ -68,15 +76,6 @@ def _require(table: pd.DataFrame, columns: Sequence[str], what: str) -> None:
             f"{what} table lacks column(s) {', '.join(missing)}; pass the table returned by "
             f"the matching analysis function."
         )
-
-
-def _footnote(fig: Figure, text: str) -> None:
-    """Lay the figure out leaving room for a small grey note at the bottom, then write it."""
-    height = fig.get_figheight()
-    lines = text.count("\n") + 1
-    bottom = (0.13 * lines + 0.06) / height
-    fig.tight_layout(rect=(0.0, bottom, 1.0, 1.0))
-    fig.text(0.01, 0.03 / height, text, fontsize=7, color="0.35", va="bottom")
 
 
 # --------------------------------------------------------------------------- top terms
@@ -119,13 +118,14 @@ def plot_top_terms(
     colors = group_colors(groups)
     labels = frequencies[group].astype(str)
     sizes = {g: int(frequencies.loc[labels == g, "n_docs_group"].iloc[0]) for g in groups}
+    groups, left_out = shown_groups(sizes, max_groups=4)
     tops = {g: (frequencies[(labels == g) & (frequencies["count"] > 0)]
                 .sort_values(["rate", "term"], ascending=[False, True], kind="mergesort")
                 .head(n)) for g in groups}
     rows = max(len(t) for t in tops.values())
     with style():
         fig, axes = plt.subplots(1, len(groups), sharex=True, squeeze=False,
-                                 figsize=(3.6 * len(groups) + 1.0, 0.28 * rows + 1.8))
+                                 figsize=(3.6 * len(groups) + 1.0, fit_height(0.28 * rows + 1.8)))
         xmax = max(float(t["rate"].max()) if len(t) else 0.0 for t in tops.values()) or 1.0
         for ax, g in zip(axes[0], groups, strict=True):
             top = tops[g]
@@ -142,7 +142,8 @@ def plot_top_terms(
             ax.grid(axis="y", visible=False)
         axes[0][0].set_xlim(0, xmax * 1.45)
         fig.suptitle(group_title(title, sizes), fontsize=11, fontweight="bold")
-        _footnote(fig, "label: count · documents of the group containing the term")
+        footnote(fig, "\n".join(n for n in (
+            "label: count · documents of the group containing the term", left_out) if n))
     return fig
 
 
@@ -269,7 +270,7 @@ def plot_keyness(
                                  label="count from a single document")],
                   loc="lower right", fontsize=7)
         ax.set_title(group_title(f"Distinctive terms: {tgt} vs {ref}", sizes))
-        _footnote(fig, f"label: count {tgt} : {ref} (documents containing it)."
+        footnote(fig, f"label: count {tgt} : {ref} (documents containing it)."
                   f"\n{_SINGLE_NOTE}.\nBold term: passes the false-discovery threshold.")
     return fig
 
@@ -332,7 +333,9 @@ def plot_keyness_scatter(
     single = table["single_doc"].fillna(False).to_numpy(dtype=bool)
     lim = float(np.abs(score).max()) or 1.0
     norm = mcolors.TwoSlopeNorm(vmin=-lim, vcenter=0.0, vmax=lim)
-    cmap = plt.get_cmap(DIVERGING_CMAP)
+    # Each side in its group's colour (as in every other figure), fading to grey at 0.
+    cmap = mcolors.LinearSegmentedColormap.from_list(
+        f"{ref}-{tgt}", [palette[ref], "#BBBBBB", palette[tgt]])
     with style():
         fig, ax = plt.subplots(figsize=(7.5, 6.5))
         ax.set_xscale("log")
@@ -359,69 +362,17 @@ def plot_keyness_scatter(
         ax.set_xlabel(f"rate per {RATE_PER:,} tokens in {ref} (log)", color=palette[ref])
         ax.set_ylabel(f"rate per {RATE_PER:,} tokens in {tgt} (log)", color=palette[tgt])
         ax.set_title(group_title(f"Term rates: {tgt} vs {ref}", sizes))
-        _footnote(fig, "dotted: equal rates; dashed: term absent on that side; "
+        footnote(fig, "dotted: equal rates; dashed: term absent on that side; "
                   f"hollow / {_SINGLE_MARK}: favoured count from one document; "
                   "points jittered slightly")
         if texts:  # after the layout is final: adjustText works in display coordinates
-            adjust_text(texts, x=xs, y=ys, ax=ax, iter_lim=250, time_lim=None,
+            adjust_text(texts, x=xs, y=ys, ax=ax, iter_lim=600, time_lim=None,
+                        expand=(1.3, 1.6),
                         arrowprops={"arrowstyle": "-", "color": "0.5", "lw": 0.5})
     return fig
 
 
 # --------------------------------------------------------------------------- heatmap
-
-
-def document_term_table(
-    corpus: pd.DataFrame,
-    terms: Sequence[str],
-    *,
-    group: str = config.DEFAULT_GROUP,
-    ngram_range: tuple[int, int] = (1, 1),
-    dedupe: bool = False,
-) -> pd.DataFrame:
-    """Counts of chosen terms in every document, long format, for :func:`plot_term_heatmap`.
-
-    ``ngram_range`` must include the lengths of the chosen terms (the range their keyness
-    table was computed with).
-
-    Returns
-    -------
-    DataFrame with ``doc_id``, the group column, ``term``, ``count``, ``rate`` (per 10,000
-    tokens of the document) and ``n_tokens``, one row per document and term (zeros
-    included), documents in group then corpus order, terms in the order given.
-
-    Examples
-    --------
-    >>> import pandas as pd
-    >>> corpus = pd.DataFrame({"doc_id": ["a", "b"], "g": ["x", "y"],
-    ...                        "text": ["war and war", "grain trade"]})
-    >>> document_term_table(corpus, ["war", "grain"], group="g")[["doc_id", "term", "count"]].to_dict("records")
-    [{'doc_id': 'a', 'term': 'war', 'count': 2}, {'doc_id': 'a', 'term': 'grain', 'count': 0}, {'doc_id': 'b', 'term': 'war', 'count': 0}, {'doc_id': 'b', 'term': 'grain', 'count': 1}]
-    """
-    ngram_range = _check_ngram_range(ngram_range)
-    terms = list(dict.fromkeys(str(t) for t in terms))
-    if not terms:
-        raise ValueError("terms is empty: pass the terms to show")
-    corpus = _prepared(corpus, group=group, dedupe=dedupe)
-    corpus = corpus.loc[corpus[group].notna()]
-    order = np.lexsort((np.arange(len(corpus)), corpus[group].astype(str).to_numpy()))
-    corpus = corpus.iloc[order]
-    texts = _texts(corpus)
-    vec = CountVectorizer(analyzer=_analyzer(ngram_range), vocabulary=terms, dtype=np.int64)
-    counts = vec.transform(texts).toarray()
-    unigram = _analyzer((1, 1))
-    tokens = np.array([len(unigram(t)) for t in texts], dtype=np.int64)
-    n_docs, n_terms = counts.shape
-    with np.errstate(divide="ignore", invalid="ignore"):
-        rate = np.where(tokens[:, None] > 0, counts / np.maximum(tokens[:, None], 1) * RATE_PER, 0.0)
-    return pd.DataFrame({
-        "doc_id": pd.array(np.repeat(corpus["doc_id"].astype(str).to_numpy(), n_terms), dtype="string"),
-        group: pd.array(np.repeat(corpus[group].astype(str).to_numpy(), n_terms), dtype="string"),
-        "term": pd.array(np.tile(np.array(terms, dtype=object), n_docs), dtype="string"),
-        "count": counts.ravel(),
-        "rate": rate.ravel(),
-        "n_tokens": np.repeat(tokens, n_terms),
-    })
 
 
 def plot_term_heatmap(
@@ -437,7 +388,7 @@ def plot_term_heatmap(
 
     Parameters
     ----------
-    table : from :func:`document_term_table`
+    table : from :func:`analysis.terms.document_term_table`
     group : its group column
     title : first line of the title (group sizes are added)
 
@@ -453,6 +404,9 @@ def plot_term_heatmap(
     """
     _require(table, ["doc_id", group, "term", "count", "rate"], "document-term")
     docs = list(dict.fromkeys(table["doc_id"].astype(str)))
+    if len(docs) > MAX_DOCUMENT_ROWS:
+        return _group_term_heatmap(table, group=group,
+                                   title="How widely each group's documents use each term")
     terms = list(dict.fromkeys(table["term"].astype(str)))
     wide_rate = table.pivot(index="doc_id", columns="term", values="rate").loc[docs, terms]
     wide_count = table.pivot(index="doc_id", columns="term", values="count").loc[docs, terms]
@@ -462,8 +416,8 @@ def plot_term_heatmap(
     sizes = {g: int((doc_group == g).sum()) for g in groups}
     values = wide_rate.to_numpy(dtype=float)
     with style():
-        fig, ax = plt.subplots(figsize=(max(6.0, 0.42 * len(terms) + 2.8),
-                                        0.42 * len(docs) + 2.6))
+        fig, ax = plt.subplots(figsize=(fit_height(max(6.0, 0.42 * len(terms) + 2.8)),
+                                        fit_height(0.42 * len(docs) + 2.6)))
         im = ax.imshow(values, aspect="auto", cmap=SEQUENTIAL_CMAP,
                        vmin=0.0, vmax=float(values.max()) or 1.0)
         cutoff = (float(values.max()) or 1.0) * 0.55
@@ -482,6 +436,73 @@ def plot_term_heatmap(
         ax.grid(False)
         fig.colorbar(im, ax=ax, shrink=0.8, label=f"rate per {RATE_PER:,} tokens")
         ax.set_title(group_title(title, sizes))
-        _footnote(fig, "number: count in the document; colour: rate per 10,000 tokens "
+        footnote(fig, "number: count in the document; colour: rate per 10,000 tokens "
                   "of that document")
+    return fig
+
+
+def group_term_table(table: pd.DataFrame, *, group: str = config.DEFAULT_GROUP) -> pd.DataFrame:
+    """Per group and term: pooled rate, count and how many of the group's documents use it.
+
+    The many-documents summary of :func:`analysis.terms.document_term_table`.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"doc_id": ["a", "a", "b", "b"], "g": ["x", "x", "x", "x"],
+    ...                   "term": ["war", "peace"] * 2, "count": [2, 0, 0, 1],
+    ...                   "rate": [2e3, 0.0, 0.0, 5e3], "n_tokens": [10, 10, 2, 2]})
+    >>> out = group_term_table(t, group="g").round(2)  # 2 of 12 tokens, 1 of 12 tokens
+    >>> out[["term", "count", "n_docs", "n_docs_group", "rate"]].values.tolist()
+    [['war', 2, 1, 2, 1666.67], ['peace', 1, 1, 2, 833.33]]
+    """
+    _require(table, ["doc_id", group, "term", "count", "n_tokens"], "document-term")
+    terms = list(dict.fromkeys(table["term"].astype(str)))
+    t = table.assign(_used=(table["count"] > 0).astype(int), term=table["term"].astype(str),
+                     **{group: table[group].astype(str)})
+    out = (t.groupby([group, "term"], sort=False)
+           .agg(count=("count", "sum"), n_docs=("_used", "sum"), n_tokens=("n_tokens", "sum"),
+                n_docs_group=("doc_id", "nunique"))
+           .reset_index())
+    out["rate"] = np.where(out["n_tokens"] > 0,
+                           out["count"] / out["n_tokens"].clip(lower=1) * RATE_PER, 0.0)
+    out["term"] = pd.Categorical(out["term"], categories=terms, ordered=True)
+    out = out.sort_values([group, "term"], kind="stable").reset_index(drop=True)
+    out["term"] = out["term"].astype(str)
+    return out[[group, "term", "count", "n_docs", "n_docs_group", "n_tokens", "rate"]]
+
+
+def _group_term_heatmap(table: pd.DataFrame, *, group: str, title: str) -> Figure:
+    """Groups x terms: pooled rate as colour, share of the group's documents as number."""
+    agg = group_term_table(table, group=group)
+    sizes = agg.drop_duplicates(group).set_index(group)["n_docs_group"].astype(int)
+    order, left_out = shown_groups(sizes.to_dict())
+    terms = list(dict.fromkeys(agg["term"]))
+    wide = agg.pivot(index=group, columns="term", values="rate").loc[order, terms]
+    docs = agg.pivot(index=group, columns="term", values="n_docs").loc[order, terms]
+    values = wide.to_numpy(dtype=float)
+    colors = group_colors(sizes.index)
+    n_docs = int(sizes.sum())
+    with style():
+        fig, ax = plt.subplots(figsize=(fit_height(max(6.0, 0.42 * len(terms) + 3.2)),
+                                        fit_height(0.5 * len(order) + 2.8)))
+        im = ax.imshow(values, aspect="auto", cmap=SEQUENTIAL_CMAP,
+                       vmin=0.0, vmax=float(values.max()) or 1.0)
+        cutoff = (float(values.max()) or 1.0) * 0.55
+        for (i, j), used in np.ndenumerate(docs.to_numpy()):
+            share = used / max(int(sizes[order[i]]), 1)
+            ax.text(j, i, f"{share:.0%}", ha="center", va="center", fontsize=7,
+                    color="black" if values[i, j] > cutoff else "white")
+        ax.set_xticks(np.arange(len(terms)), terms, rotation=55, ha="right", fontsize=8)
+        ax.set_yticks(np.arange(len(order)), [f"{g} (n = {int(sizes[g]):,})" for g in order],
+                      fontsize=8)
+        for tick, g in zip(ax.get_yticklabels(), order, strict=True):
+            tick.set_color(colors[g])
+        ax.grid(False)
+        fig.colorbar(im, ax=ax, shrink=0.8, label=f"rate per {RATE_PER:,} tokens of the group")
+        ax.set_title(group_title(title, sizes.to_dict()))
+        footnote(fig, "\n".join(n for n in (
+            "number: share of the group's documents using the term; colour: the group's pooled "
+            f"rate per {RATE_PER:,} tokens",
+            f"{n_docs:,} documents are too many for one row each: the CSV beside the figure "
+            "lists every document", left_out) if n))
     return fig

@@ -24,6 +24,7 @@ Examples
 from __future__ import annotations
 
 import warnings
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -39,6 +40,7 @@ from .segment import check_corpus
 __all__ = [
     "DocumentTermMatrix",
     "document_term_matrix",
+    "document_term_table",
     "term_frequencies",
 ]
 
@@ -341,3 +343,56 @@ def term_frequencies(
     out = out.sort_values([group, "count", "term"], ascending=[True, False, True],
                           kind="mergesort").reset_index(drop=True)
     return out
+
+
+def document_term_table(
+    corpus: pd.DataFrame,
+    terms: Sequence[str],
+    *,
+    group: str = config.DEFAULT_GROUP,
+    ngram_range: tuple[int, int] = (1, 1),
+    dedupe: bool = False,
+) -> pd.DataFrame:
+    """Counts of chosen terms in every document, long format, for :func:`plot_term_heatmap`.
+
+    ``ngram_range`` must include the lengths of the chosen terms (the range their keyness
+    table was computed with).
+
+    Returns
+    -------
+    DataFrame with ``doc_id``, the group column, ``term``, ``count``, ``rate`` (per 10,000
+    tokens of the document) and ``n_tokens``, one row per document and term (zeros
+    included), documents in group then corpus order, terms in the order given.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> corpus = pd.DataFrame({"doc_id": ["a", "b"], "g": ["x", "y"],
+    ...                        "text": ["war and war", "grain trade"]})
+    >>> document_term_table(corpus, ["war", "grain"], group="g")[["doc_id", "term", "count"]].to_dict("records")
+    [{'doc_id': 'a', 'term': 'war', 'count': 2}, {'doc_id': 'a', 'term': 'grain', 'count': 0}, {'doc_id': 'b', 'term': 'war', 'count': 0}, {'doc_id': 'b', 'term': 'grain', 'count': 1}]
+    """
+    ngram_range = _check_ngram_range(ngram_range)
+    terms = list(dict.fromkeys(str(t) for t in terms))
+    if not terms:
+        raise ValueError("terms is empty: pass the terms to show")
+    corpus = _prepared(corpus, group=group, dedupe=dedupe)
+    corpus = corpus.loc[corpus[group].notna()]
+    order = np.lexsort((np.arange(len(corpus)), corpus[group].astype(str).to_numpy()))
+    corpus = corpus.iloc[order]
+    texts = _texts(corpus)
+    vec = CountVectorizer(analyzer=_analyzer(ngram_range), vocabulary=terms, dtype=np.int64)
+    counts = vec.transform(texts).toarray()
+    unigram = _analyzer((1, 1))
+    tokens = np.array([len(unigram(t)) for t in texts], dtype=np.int64)
+    n_docs, n_terms = counts.shape
+    with np.errstate(divide="ignore", invalid="ignore"):
+        rate = np.where(tokens[:, None] > 0, counts / np.maximum(tokens[:, None], 1) * RATE_PER, 0.0)
+    return pd.DataFrame({
+        "doc_id": pd.array(np.repeat(corpus["doc_id"].astype(str).to_numpy(), n_terms), dtype="string"),
+        group: pd.array(np.repeat(corpus[group].astype(str).to_numpy(), n_terms), dtype="string"),
+        "term": pd.array(np.tile(np.array(terms, dtype=object), n_docs), dtype="string"),
+        "count": counts.ravel(),
+        "rate": rate.ravel(),
+        "n_tokens": np.repeat(tokens, n_terms),
+    })
