@@ -17,7 +17,6 @@ The package is called only through its public API, and each layer's calls sit in
 from __future__ import annotations
 
 import argparse
-import csv
 import re
 import sys
 import time
@@ -500,5 +499,4 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    csv.field_size_limit(sys.maxsize)
     sys.exit(main())
