@@ -26,15 +26,28 @@ Finding the speaker (:func:`quotes`), first rule that names someone wins:
 ``continuation``        a paragraph that opens with a quote right after a paragraph whose
                         quote was left open
 
-A subject is resolved to a speaker through the actor table (``resources/actors.csv``; persons
-first: "Xi" -> "Xi Jinping", "the Chinese leader" -> "Xi Jinping"), else to the capitalised
-name in it (a surname seen earlier with a first name in the same document is expanded:
-"Podolyak" -> "Mykhailo Podolyak"), else to a non-person actor ("the Kremlin" -> "Russia").
-``he``/``she`` and singular descriptors ("the president") are carried over from the nearest
-preceding *named person* who is the subject of a speech verb in the same document (quoted or
-not: "Blinken said on Monday that ... “...,” he told reporters" is Blinken). Plural subjects
-("the leaders", "they") and quotes with no supporting pattern get a missing speaker
-(``<NA>``): a speaker is never guessed.
+A speaker is a named person or organisation, or nobody (``<NA>``); it is never guessed.
+A subject is read as follows (:func:`speaker_words` holds the word lists):
+
+* an actor-table form ending the subject (``resources/actors.csv``: "Xi" -> "Xi Jinping",
+  "the Chinese leader" -> "Xi Jinping", "NATO") gives that actor when it is a person or an
+  organisation; actors whose kind is a place (country, bloc ...) are not speakers, so
+  "Moscow said" and "the United States said" have none;
+* otherwise the capitalised name that ends the subject: not a function word or pronoun
+  ("It", "We've"), not an adjective compound ("God-inspired"), without a sentence-opening
+  common word, after its last title ("Governor Romney" -> "Romney", expanded to the one
+  fuller name the document gives it, e.g. "Mitt Romney"); a name ending in an organisation
+  head ("the Justice Department", "China's Foreign Ministry") is an organisation; a place
+  or a plural/adjectival place form ("France", "Russians", ``resources/places.txt``) is
+  nobody; a single word opening a sentence counts only if the document also writes it
+  capitalised inside a sentence ("Officials said" names nobody);
+* ``he``/``she``, a bare title ("the President") and singular descriptors ("the
+  president") are resolved to the last *named person* who is the subject of a speech verb
+  (quoted or not: "Blinken said on Monday that ... “...,” he told reporters" is Blinken),
+  only within the same paragraph or the previous one, else nobody;
+* pronouns other than he/she, passive subjects ("We've been called", "were told"),
+  common-noun heads ("Russian officials", "the leaders"), coordinated names ("Putin and
+  Xi") and places name nobody, and the quote does not inherit an earlier speaker.
 
 Examples
 --------
@@ -63,8 +76,8 @@ from analysis.errors import CorpusError
 from analysis.segment import abbreviations, check_corpus, paragraph_spans, sentence_spans
 from analysis.wordlists import read_lines, resource_path
 
-__all__ = ["UNATTRIBUTED", "quote_spans", "quoted_shares", "quoted_speech", "quotes",
-           "speaker_counts"]
+__all__ = ["PLACE_KINDS", "UNATTRIBUTED", "SpeakerWords", "quote_spans", "quoted_shares",
+           "quoted_speech", "quotes", "speaker_counts", "speaker_words"]
 
 #: Label used for quotes without a speaker in summary tables.
 UNATTRIBUTED = "(no speaker)"
@@ -97,7 +110,6 @@ _QUOTED_AS = re.compile(
     rf"^\s*,?[^.!?“”\"]{{0,80}}?\bquoted\s+(?P<subj>(?:{_WORD}\s+){{0,4}}?{_WORD})\s+as\s+saying"
 )
 _ACCORDING = re.compile(r"^[^.!?“”\"]{0,120}?\baccording\s+to\s+(?P<subj>[^,.;:“”\"()]{1,80})")
-_NAME_RUN = re.compile(r"[A-Z][\w’'\-]*(?:\.[A-Z]\.?)?(?:\s+[A-Z][\w’'\-]*)*")
 _SUBJ_TAIL = re.compile(rf"((?:{_WORD}[ \t]+){{0,6}})$")
 # "Jens Stoltenberg, NATO’s secretary general, told ..."
 _APPOSITIVE_TAIL = re.compile(
