@@ -201,6 +201,7 @@ _CONTRACTIONS = frozenset({"s", "ve", "re", "ll", "d", "m", "t", ""})
 _NAMELIKE_STOP = frozenset({"bill", "de", "con", "mill", "fire"})
 _FUNCTION = frozenset(ENGLISH_STOP_WORDS - _NAMELIKE_STOP)
 _DEMONYM_SUFFIXES = ("ian", "ean", "ese", "ish", "an", "ic", "i")
+_SENTENCE_BREAK = re.compile(r"[.!?][”\"’']?\s")
 _TOKEN = re.compile(r"[\w’'.&\-]+")
 _CAP_WORD = re.compile(r"\b[A-Z][\w’'\-]*")
 _LOWER_WORD = re.compile(r"\b[a-z][\w’'\-]*")
@@ -437,6 +438,10 @@ def _resolve(subj: str, at: int, doc: _Doc) -> _Speaker:
         if before and before[-1].lower() in _COORD:
             return _Speaker(None, "plural", subj)
         kind = _kind_of_actor(actor, table)
+        row = table.row_of(subj[start:end])
+        if kind == "place" and row is not None and row[1] not in PLACE_KINDS:
+            # an institution row of a place actor: "the Kremlin" speaks, Russia does not
+            return _Speaker(row[0], _KIND_ORG, subj)
         run = _name_run(toks)
         first = next((i for i in run if toks[i][1] >= offset + start), None)
         # "Dr. Jill Biden" is not the table's "Biden"; "Michael Jordan" is not the country
@@ -529,11 +534,15 @@ def _sentence_of(starts: list[int], ends: list[int], at: int) -> int:
 
 
 def _speech_events(doc: _Doc) -> tuple[list[int], list[str]]:
-    """Positions and names of named persons who are the subject of a speech verb."""
+    """Positions and names of named persons who are the subject of a speech verb.
+
+    A speech verb inside reported speech ("Trump said Kim had insisted ...") is skipped:
+    the sentence's speaker, and the antecedent of a following "he said", is Trump.
+    """
     pos, who = [], []
     for m in _VERB_RE.finditer(doc.text):
         found = _subject_before(doc.text, 0, m.start())
-        if found is None:
+        if found is None or _VERB_RE.search(_SENTENCE_BREAK.split(found[0])[-1]) is not None:
             continue
         sp = _resolve(found[0], found[1], doc)
         if sp.kind in (_KIND_PERSON, _KIND_NAME) and sp.name is not None:

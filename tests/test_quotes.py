@@ -328,3 +328,27 @@ def test_speaker_word_files_are_checked(tmp_path):
     words = speaker_words(places=places)
     assert words.is_place("the Shire") and words.is_place("Shire")
     assert not words.is_place("France")  # only the given list
+
+
+@pytest.mark.parametrize(("text", "speaker"), [
+    # a place actor never speaks; an organisation row of it does, under the row's own name
+    ("“Sales fell,” Moscow said.", None),
+    ("“Sales fell,” the Kremlin said.", "Kremlin"),
+    ("“Talks go on,” the White House said.", "White House"),
+])
+def test_institution_rows_of_a_place_actor_speak(text, speaker):
+    assert speakers(text) == [speaker]
+
+
+def test_reported_speech_inside_a_sentence_is_not_the_antecedent():
+    # the sentence's speaker is Trump; Kim's "insisted" sits inside what Trump said
+    text = ("President Donald Trump met Kim Jong Un. Trump said Kim had insisted that all "
+            "sanctions end.\n\n"
+            "“It was about the sanctions,” he said.")
+    assert speakers(text) == ["Donald Trump"]
+
+
+def test_actor_mentions_keep_counting_institution_rows_for_their_place():
+    from analysis.actors import find_actors
+
+    assert find_actors("The Kremlin and the White House agreed.") == ("Russia", "United States")
