@@ -25,7 +25,7 @@ Examples
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
@@ -63,6 +63,10 @@ class ActorTable:
         The single matching regex.
     source : str
         The file the table was read from.
+    rows : dict
+        Alias key (as in ``exact`` or ``folded``) -> ``(alias as written, row kind)``; the
+        row kind may differ from the actor's ("the Kremlin" is an organisation row of the
+        country Russia).
     """
 
     actors: tuple[str, ...]
@@ -71,6 +75,7 @@ class ActorTable:
     folded: dict[str, str | None]
     pattern: re.Pattern
     source: str
+    rows: dict[str, tuple[str, str]] = field(default_factory=dict)
 
     def actor_of(self, surface: str) -> str | None:
         """Canonical actor of a matched surface form (``None`` for ignored forms)."""
@@ -78,6 +83,23 @@ class ActorTable:
         if key in self.exact:
             return self.exact[key]
         return self.folded.get(key.lower())
+
+    def row_of(self, surface: str) -> tuple[str, str] | None:
+        """``(alias as written in the table, kind of its row)`` for a matched surface form.
+
+        A row's kind may differ from its actor's: mentions of "the Kremlin" count for the
+        country Russia, while the Kremlin as a quote speaker is an organisation.
+
+        Examples
+        --------
+        >>> table = actor_table()
+        >>> table.actor_of("Kremlin"), table.row_of("Kremlin"), table.row_of("nobody")
+        ('Russia', ('Kremlin', 'organization'), None)
+        """
+        key = _SPACES.sub(" ", surface)
+        if key in self.exact:
+            return self.rows.get(key)
+        return self.rows.get(key.lower())
 
 
 def _is_acronym(alias: str) -> bool:
@@ -114,6 +136,7 @@ def _actor_table(path: str, _mtime: int) -> ActorTable:
         raise CorpusError(f"{path}: no alias rows. Add lines 'actor,alias' below the header.")
     exact: dict[str, str | None] = {}
     folded: dict[str, str | None] = {}
+    row_kinds: dict[str, tuple[str, str]] = {}
     kinds: dict[str, str] = {}
     order: list[str] = []
     for row in rows:
@@ -129,15 +152,18 @@ def _actor_table(path: str, _mtime: int) -> ActorTable:
             order.append(actor)
         if case == "exact" or (case == "" and _is_acronym(alias)):
             exact[alias] = target
+            key = alias
         else:
             folded[alias.lower()] = target
+            key = alias.lower()
+        row_kinds[key] = (alias, kind or kinds.get(actor, "other"))
     words = list(exact) + list(folded)
     body = trie_regex(sorted(words), ignore_case=frozenset(folded))
     # \b is much faster than a look-behind and equivalent when every alias starts with a
     # word character
     left = r"\b" if all(re.match(r"\w", w) for w in words) else r"(?<!\w)"
     pattern = re.compile(rf"{left}(?:{body})(?!\w)")
-    return ActorTable(tuple(order), kinds, exact, folded, pattern, path)
+    return ActorTable(tuple(order), kinds, exact, folded, pattern, path, row_kinds)
 
 
 def find_mentions(text: str, *, aliases: str | Path | ActorTable | None = None,

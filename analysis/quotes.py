@@ -26,15 +26,28 @@ Finding the speaker (:func:`quotes`), first rule that names someone wins:
 ``continuation``        a paragraph that opens with a quote right after a paragraph whose
                         quote was left open
 
-A subject is resolved to a speaker through the actor table (``resources/actors.csv``; persons
-first: "Xi" -> "Xi Jinping", "the Chinese leader" -> "Xi Jinping"), else to the capitalised
-name in it (a surname seen earlier with a first name in the same document is expanded:
-"Podolyak" -> "Mykhailo Podolyak"), else to a non-person actor ("the Kremlin" -> "Russia").
-``he``/``she`` and singular descriptors ("the president") are carried over from the nearest
-preceding *named person* who is the subject of a speech verb in the same document (quoted or
-not: "Blinken said on Monday that ... “...,” he told reporters" is Blinken). Plural subjects
-("the leaders", "they") and quotes with no supporting pattern get a missing speaker
-(``<NA>``): a speaker is never guessed.
+A speaker is a named person or organisation, or nobody (``<NA>``); it is never guessed.
+A subject is read as follows (:func:`speaker_words` holds the word lists):
+
+* an actor-table form ending the subject (``resources/actors.csv``: "Xi" -> "Xi Jinping",
+  "the Chinese leader" -> "Xi Jinping", "NATO") gives that actor when it is a person or an
+  organisation; actors whose kind is a place (country, bloc ...) are not speakers, so
+  "Moscow said" and "the United States said" have none;
+* otherwise the capitalised name that ends the subject: not a function word or pronoun
+  ("It", "We've"), not an adjective compound ("God-inspired"), without a sentence-opening
+  common word, after its last title ("Governor Romney" -> "Romney", expanded to the one
+  fuller name the document gives it, e.g. "Mitt Romney"); a name ending in an organisation
+  head ("the Justice Department", "China's Foreign Ministry") is an organisation; a place
+  or a plural/adjectival place form ("France", "Russians", ``resources/places.txt``) is
+  nobody; a single word opening a sentence counts only if the document also writes it
+  capitalised inside a sentence ("Officials said" names nobody);
+* ``he``/``she``, a bare title ("the President") and singular descriptors ("the
+  president") are resolved to the last *named person* who is the subject of a speech verb
+  (quoted or not: "Blinken said on Monday that ... “...,” he told reporters" is Blinken),
+  only within the same paragraph or the previous one, else nobody;
+* pronouns other than he/she, passive subjects ("We've been called", "were told"),
+  common-noun heads ("Russian officials", "the leaders"), coordinated names ("Putin and
+  Xi") and places name nobody, and the quote does not inherit an earlier speaker.
 
 Examples
 --------
@@ -50,6 +63,7 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -58,10 +72,12 @@ from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
 from analysis import config
 from analysis.actors import ActorTable, actor_table, find_mentions
-from analysis.segment import check_corpus, paragraph_spans, sentence_spans
+from analysis.errors import CorpusError
+from analysis.segment import abbreviations, check_corpus, paragraph_spans, sentence_spans
+from analysis.wordlists import read_lines, resource_path
 
-__all__ = ["UNATTRIBUTED", "quote_spans", "quoted_shares", "quoted_speech", "quotes",
-           "speaker_counts"]
+__all__ = ["PLACE_KINDS", "UNATTRIBUTED", "SpeakerWords", "quote_spans", "quoted_shares",
+           "quoted_speech", "quotes", "speaker_counts", "speaker_words"]
 
 #: Label used for quotes without a speaker in summary tables.
 UNATTRIBUTED = "(no speaker)"
@@ -94,7 +110,6 @@ _QUOTED_AS = re.compile(
     rf"^\s*,?[^.!?“”\"]{{0,80}}?\bquoted\s+(?P<subj>(?:{_WORD}\s+){{0,4}}?{_WORD})\s+as\s+saying"
 )
 _ACCORDING = re.compile(r"^[^.!?“”\"]{0,120}?\baccording\s+to\s+(?P<subj>[^,.;:“”\"()]{1,80})")
-_NAME_RUN = re.compile(r"[A-Z][\w’'\-]*(?:\.[A-Z]\.?)?(?:\s+[A-Z][\w’'\-]*)*")
 _SUBJ_TAIL = re.compile(rf"((?:{_WORD}[ \t]+){{0,6}})$")
 # "Jens Stoltenberg, NATO’s secretary general, told ..."
 _APPOSITIVE_TAIL = re.compile(
@@ -170,11 +185,203 @@ def quoted_shares(text: str, spans: list[tuple[int, int]],
 
 
 # --------------------------------------------------------------------------- speakers
+_KIND_PERSON, _KIND_NAME, _KIND_ORG = "person", "name", "org"
+#: kinds of a subject that name nobody and stop a quote inheriting an earlier speaker
+_BLOCKING = frozenset({"place", "plural", "passive", "common", "pronoun_other"})
+#: actor-table kinds that are places, never speakers ("Moscow said" has no speaker)
+PLACE_KINDS = frozenset({"country", "bloc", "place", "region", "city", "state"})
+_BE = frozenset({"is", "was", "were", "are", "been", "being", "be", "am", "get", "got",
+                 "gets", "getting"})
+_COORD = frozenset({"and", "&", "or", "nor", "both"})
+_PARTICLES = frozenset({"of", "for", "de", "da", "di", "do", "dos", "das", "del", "della",
+                        "van", "von", "der", "den", "ter", "bin", "ibn", "al", "el", "la",
+                        "le", "du", "y"})
+_CONTRACTIONS = frozenset({"s", "ve", "re", "ll", "d", "m", "t", ""})
+# words scikit-learn lists as stop words that are also names or name particles
+_NAMELIKE_STOP = frozenset({"bill", "de", "con", "mill", "fire"})
+_FUNCTION = frozenset(ENGLISH_STOP_WORDS - _NAMELIKE_STOP)
+_DEMONYM_SUFFIXES = ("ian", "ean", "ese", "ish", "an", "ic", "i")
+_SENTENCE_BREAK = re.compile(r"[.!?][”\"’']?\s")
+_TOKEN = re.compile(r"[\w’'.&\-]+")
+_CAP_WORD = re.compile(r"\b[A-Z][\w’'\-]*")
+_LOWER_WORD = re.compile(r"\b[a-z][\w’'\-]*")
+_FULL_NAME = re.compile(r"\b[A-Z][\w’'\-]*[a-z][\w’'\-]*(?:[ \t]+[A-Z][\w’'\-]*[a-z][\w’'\-]*){1,3}")
+
+
+@dataclass(frozen=True)
+class SpeakerWords:
+    """Word lists behind speaker resolution; build with :func:`speaker_words`.
+
+    Attributes
+    ----------
+    titles : frozenset of str
+        Titles before a name (lower case, no final period).
+    after_titles : frozenset of str
+        Words that are titles only right after another title ("general").
+    org_heads : frozenset of str
+        Head nouns of organisation names ("ministry", "party").
+    places : frozenset of str
+        Place names, lower case, without a leading "the".
+    place_sorted : tuple of str
+        ``places`` sorted, for prefix look-ups (plural and adjectival forms).
+    """
+
+    titles: frozenset[str]
+    after_titles: frozenset[str]
+    org_heads: frozenset[str]
+    places: frozenset[str]
+    place_sorted: tuple[str, ...]
+
+    def is_place(self, name: str) -> bool:
+        """True if ``name`` is a listed place or a plural/adjectival form of one.
+
+        Examples
+        --------
+        >>> words = speaker_words()
+        >>> [words.is_place(w) for w in ("the United States", "Russians", "French", "Obama")]
+        [True, True, True, False]
+        """
+        key = _place_key(name)
+        if key in self.places:
+            return True
+        if " " in key:
+            return False
+        base = key[:-1] if key.endswith("s") else key
+        if base in self.places:
+            return True
+        for suffix in _DEMONYM_SUFFIXES:
+            if base.endswith(suffix) and len(base) - len(suffix) >= 4:
+                stem = base[: -len(suffix)]
+                i = bisect.bisect_left(self.place_sorted, stem)
+                if i < len(self.place_sorted) and self.place_sorted[i].startswith(stem):
+                    return True
+        return False
+
+
+def _place_key(name: str) -> str:
+    key = " ".join(name.replace("’", "'").split()).lower()
+    return key[4:] if key.startswith("the ") else key
+
+
+def speaker_words(titles: str | Path = "titles.txt",
+                  places: str | Path = "places.txt") -> SpeakerWords:
+    """Read the title/organisation-head list and the place list used to resolve speakers.
+
+    Parameters
+    ----------
+    titles, places : str or Path
+        Resource files (``analysis/resources/``) or paths to files of the same format.
+
+    Returns
+    -------
+    SpeakerWords
+
+    Examples
+    --------
+    >>> words = speaker_words()
+    >>> "governor" in words.titles, "ministry" in words.org_heads, "france" in words.places
+    (True, True, True)
+    """
+    t, p = resource_path(titles), resource_path(places)
+    return _speaker_words(str(t), t.stat().st_mtime_ns, str(p), p.stat().st_mtime_ns)
+
+
+@lru_cache(maxsize=8)
+def _speaker_words(titles: str, _t_mtime: int, places: str, _p_mtime: int) -> SpeakerWords:
+    plain, after, orgs = set(abbreviations()[1]), set(), set()
+    for line in read_lines(titles):
+        parts = line.lower().split()
+        word = parts[0].rstrip(".")
+        flag = parts[1] if len(parts) > 1 else ""
+        if flag not in ("", "after", "org"):
+            raise CorpusError(f"{titles}: entry {line!r} has flag {flag!r}; use 'after', "
+                              "'org' or nothing.")
+        {"": plain, "after": after, "org": orgs}[flag].add(word)
+    place_set = frozenset(_place_key(line) for line in read_lines(places))
+    return SpeakerWords(frozenset(plain), frozenset(after), frozenset(orgs), place_set,
+                        tuple(sorted(place_set)))
+
+
 @dataclass
 class _Speaker:
     name: str | None     # resolved speaker (None: unresolved)
-    kind: str            # person, name, actor, pronoun, anaphor, none
+    kind: str            # person, name, org, pronoun, anaphor, or a kind naming nobody
     surface: str
+
+    @property
+    def blocks(self) -> bool:
+        """An explicit subject naming nobody: the quote inherits no earlier speaker."""
+        return self.kind in _BLOCKING
+
+
+@dataclass(frozen=True)
+class _Doc:
+    """What speaker resolution needs to know about one document."""
+
+    text: str
+    table: ActorTable
+    words: SpeakerWords
+    full_names: dict[str, str]     # one-word name -> the one longer name it is part of
+    mid_caps: frozenset[str]       # words written capitalised inside a sentence
+    lower_words: frozenset[str]    # words written in lower case somewhere
+
+
+def _is_initial(text: str, pos: int) -> bool:
+    """True if the word at ``pos`` opens a sentence, a line or a quotation."""
+    j = pos - 1
+    while j >= 0 and text[j] in " \t\xa0":
+        j -= 1
+    if j < 0:
+        return True
+    c = text[j]
+    if c == '"':
+        return j == 0 or text[j - 1].isspace()   # an opening straight mark
+    return not (c.isalnum() or c in ",;”’)%")
+
+
+def _base(token: str) -> tuple[str, str]:
+    """``("It", "s")`` for "It's": the word before an apostrophe and what follows it."""
+    parts = re.split(r"[’']", token, maxsplit=1)
+    return parts[0], (parts[1].lower() if len(parts) > 1 else "")
+
+
+def _name_like(token: str) -> bool:
+    """A capitalised word that is not a function word ("It", "We've") nor an adjective
+    compound with a lower-case part ("God-inspired")."""
+    if not token[:1].isupper():
+        return False
+    letters = [c for c in token if c.isalpha()]
+    if len(letters) >= 2 and all(c.isupper() for c in letters):
+        return True   # an acronym: "US", "NATO", "U.S." ("us" is a pronoun, "US" is not)
+    base, rest = _base(token.rstrip("."))
+    if base.lower() in _FUNCTION and rest in _CONTRACTIONS:
+        return False
+    return all(part[:1].isupper() or part[:1].isdigit() for part in base.split("-")[1:])
+
+
+def _doc_context(text: str, table: ActorTable, words: SpeakerWords) -> _Doc:
+    mid = {_base(m.group())[0] for m in _CAP_WORD.finditer(text)
+           if not _is_initial(text, m.start())}
+    lower = {m.group() for m in _LOWER_WORD.finditer(text)}
+    candidates: dict[str, set[str]] = {}
+    for m in _FULL_NAME.finditer(text):
+        toks = m.group().split()
+        starts = [m.start() + m.group().index(t) for t in toks]
+        k = 0
+        while k < len(toks) and (not _name_like(toks[k]) or toks[k].lower() in words.titles
+                                 or (_is_initial(text, starts[k])
+                                     and toks[k].lower() in lower)):
+            k += 1
+        toks = [_base(t)[0] for t in toks[k:]]
+        if (len(toks) < 2 or any(t.lower() in words.titles or t.lower() in words.org_heads
+                                 for t in toks)
+                or words.is_place(" ".join(toks))):
+            continue
+        full = " ".join(toks)
+        for part in (toks[0], toks[-1]):
+            candidates.setdefault(part, set()).add(full)
+    full_names = {k: next(iter(v)) for k, v in candidates.items() if len(v) == 1}
+    return _Doc(text, table, words, full_names, frozenset(mid), frozenset(lower))
 
 
 def _clean_subject(subj: str) -> str:
@@ -184,72 +391,129 @@ def _clean_subject(subj: str) -> str:
     return " ".join(words)
 
 
-def _resolve(subj: str, table: ActorTable, full_names: dict[str, str]) -> _Speaker:
+def _kind_of_actor(actor: str, table: ActorTable) -> str:
+    kind = table.kinds.get(actor, "other")
+    if kind == "person":
+        return _KIND_PERSON
+    return "place" if kind in PLACE_KINDS else _KIND_ORG
+
+
+def _resolve(subj: str, at: int, doc: _Doc) -> _Speaker:
+    """Who the subject ``subj`` (starting at offset ``at`` of the text) names, if anyone.
+
+    A speaker is a named person or organisation: the actor table's persons and non-place
+    actors, or a capitalised name ending the subject that is not a function word, a place
+    or a plural/adjectival place form. "he"/"she", a bare title ("the President") and
+    "the Chinese leader"-type descriptors are returned for carrying over; pronouns, passive
+    subjects ("We've been called"), common-noun heads ("Russian officials"), coordinated
+    names ("Putin and Xi") and places name nobody.
+    """
+    offset = at + (len(subj) - len(subj.lstrip()))
     subj = _clean_subject(subj.strip())
-    if not subj:
+    toks = [(m.group(), offset + m.start()) for m in _TOKEN.finditer(subj)]
+    if not toks:
         return _Speaker(None, "none", subj)
-    words = subj.split()
-    if words[-1].lower() in _PRONOUNS:
+    last = toks[-1][0].rstrip(".,")
+    last_base, last_rest = _base(last)
+    if last.lower() in _BE:
+        return _Speaker(None, "passive", subj)
+    if last_base.lower() in _PRONOUNS and last_rest in _CONTRACTIONS:
         return _Speaker(None, "pronoun", subj)
-    found = find_mentions(subj, aliases=table)
-    persons = [a for _, _, a in found if table.kinds.get(a) == "person"]
-    if persons:
-        return _Speaker(persons[-1], "person", subj)
-    runs = []
-    for m in _NAME_RUN.finditer(subj):
-        parts = m.group().split()
-        while parts and parts[0].lower().strip("’'") in ENGLISH_STOP_WORDS:
-            parts.pop(0)
-        if parts:
-            runs.append(" ".join(parts))
-    if runs:
-        name = _POSSESSIVE.sub("", runs[-1])
-        actor = table.actor_of(name)
-        if actor is not None:
-            return _Speaker(actor, "actor" if table.kinds.get(actor) != "person" else "person",
-                            subj)
-        if found:
-            return _Speaker(found[-1][2], "actor", subj)
-        if " " not in name and name in full_names:
-            name = full_names[name]
-        return _Speaker(name, "name", subj)
-    if found:
-        return _Speaker(found[-1][2], "actor", subj)
-    if _ANAPHOR.match(subj.lower()):
-        return _Speaker(None, "anaphor", subj)
-    return _Speaker(None, "none", subj)
+    if last_base.lower() in _FUNCTION and last_rest in _CONTRACTIONS:
+        plural_or_pronoun = last_base.lower() in _PLURAL or last_base.lower() in (
+            "it", "this", "these", "those", "everyone", "someone", "nobody", "everybody")
+        return _Speaker(None, "pronoun_other" if plural_or_pronoun else "none", subj)
+    table, words = doc.table, doc.words
+    if _name_like(last) and last.lower() in words.org_heads:   # "the Justice Department"
+        run = _name_run(toks)
+        if run and not (run[0] > 0 and toks[run[0] - 1][0].lower() in _COORD):
+            return _Speaker(_display([toks[i][0] for i in run]), _KIND_ORG, subj)
+    # an actor-table form that ends the subject ("US Secretary of State Antony Blinken",
+    # "the Chinese leader", "NATO")
+    end = len(subj.rstrip(" .,"))
+    mentions = [m for m in find_mentions(subj, aliases=table) if m[1] == end]
+    if mentions:
+        start, _, actor = mentions[-1]
+        before = subj[:start].split()
+        if before and before[-1].lower() in _COORD:
+            return _Speaker(None, "plural", subj)
+        kind = _kind_of_actor(actor, table)
+        row = table.row_of(subj[start:end])
+        if kind == "place" and row is not None and row[1] not in PLACE_KINDS:
+            # an institution row of a place actor: "the Kremlin" speaks, Russia does not
+            return _Speaker(row[0], _KIND_ORG, subj)
+        run = _name_run(toks)
+        first = next((i for i in run if toks[i][1] >= offset + start), None)
+        # "Dr. Jill Biden" is not the table's "Biden"; "Michael Jordan" is not the country
+        other_name = (first is not None and first > run[0]
+                      and toks[first - 1][0].lower().rstrip(".") not in words.titles
+                      and (kind == "place" or first == run[-1]))
+        if not other_name:
+            return _Speaker(actor if kind != "place" else None, kind, subj)
+    if not _name_like(last):
+        if _ANAPHOR.match(subj.lower()) or (last.lower() in words.titles and len(toks) > 1
+                                             and toks[0][0].lower() in ("the", "this", "that")):
+            return _Speaker(None, "anaphor", subj)
+        return _Speaker(None, "common", subj)
+    run = _name_run(toks)
+    if run[0] > 0 and toks[run[0] - 1][0].lower() in _COORD:
+        return _Speaker(None, "plural", subj)
+    names = [toks[i] for i in run]
+    # a sentence-opening common word ("Yesterday Putin said") is not part of the name
+    while (len(names) > 1 and _is_initial(doc.text, names[0][1])
+           and names[0][0].lower() in doc.lower_words and names[0][0] not in doc.mid_caps):
+        names = names[1:]
+    surface = [t for t, _ in names]
+    titled = [i for i, t in enumerate(surface)
+              if t.lower().rstrip(".") in words.titles
+              or (i > 0 and t.lower() in words.after_titles
+                  and surface[i - 1].lower().rstrip(".") in words.titles)]
+    if titled:
+        rest = surface[titled[-1] + 1:]
+        if rest and rest[0].lower() == "of":  # "Secretary of State Antony Blinken"
+            rest = rest[1:]
+            rest = rest[-2:] if len(rest) > 2 else rest
+        if not rest:
+            return _Speaker(None, "anaphor", subj)
+        surface = rest
+    name = _display(surface)
+    actor = table.actor_of(name)
+    if actor is not None:
+        kind = _kind_of_actor(actor, table)
+        return _Speaker(actor if kind != "place" else None, kind, subj)
+    if len(surface) == 1:
+        if name in doc.full_names:
+            name = doc.full_names[name]
+        elif not titled and name not in doc.mid_caps:
+            return _Speaker(None, "common", subj)  # "Officials said": no sign it is a name
+    if not titled and (words.is_place(name) or words.is_place(_display([t for t, _ in names]))):
+        return _Speaker(None, "place", subj)
+    return _Speaker(name, _KIND_NAME, subj)
 
 
-def _is_real_subject(subj: str) -> bool:
-    """A subject with a content word or a plural pronoun (not just "and", "which")."""
-    return any(w.lower() not in ENGLISH_STOP_WORDS or w.lower() in _PLURAL
-               for w in re.findall(r"[\w’']+", subj))
+def _name_run(toks: list[tuple[str, int]]) -> list[int]:
+    """Indices of the capitalised name ending the subject (particles allowed inside)."""
+    i = len(toks) - 1
+    if i < 0 or not _name_like(toks[i][0].rstrip(".,")):
+        return []
+    j = i
+    while j > 0:
+        word = toks[j - 1][0]
+        if _name_like(word):
+            j -= 1
+        elif word.lower() in _PARTICLES and j >= 2 and _name_like(toks[j - 2][0]):
+            j -= 2
+        else:
+            break
+    return list(range(j, i + 1))
 
 
-def _full_names(text: str) -> dict[str, str]:
-    """Surname -> "First Last" for capitalised two/three-word names in the text."""
-    names: dict[str, str] = {}
-    for m in re.finditer(r"\b([A-Z][a-z’'\-]+(?:\s+[A-Z][a-z’'\-]+){1,2})\b", text):
-        parts = m.group(1).split()
-        if parts[0].lower() in ENGLISH_STOP_WORDS:
-            continue
-        names.setdefault(parts[-1], m.group(1))
-    return names
-
-
-def _speech_events(text: str, table: ActorTable, full_names: dict[str, str],
-                   ) -> tuple[list[int], list[str]]:
-    """Positions and names of named persons who are subjects of a speech verb."""
-    pos, who = [], []
-    for m in _VERB_RE.finditer(text):
-        found = _subject_before(text, 0, m.start())
-        if found is None:
-            continue
-        sp = _resolve(found[0], table, full_names)
-        if sp.kind in ("person", "name") and sp.name is not None:
-            pos.append(m.start())
-            who.append(sp.name)
-    return pos, who
+def _display(tokens: list[str]) -> str:
+    """Tokens joined, without a trailing possessive or sentence period ("U.S." kept)."""
+    name = " ".join(tokens).rstrip(",")
+    if name.endswith(".") and "." not in name[:-1].split()[-1]:
+        name = name[:-1]
+    return _POSSESSIVE.sub("", name)
 
 
 def _subject_before(text: str, lo: int, hi: int) -> tuple[str, int] | None:
@@ -269,19 +533,41 @@ def _sentence_of(starts: list[int], ends: list[int], at: int) -> int:
     return max(i, 0)
 
 
-def _attribute_doc(text: str, table: ActorTable) -> list[dict]:
+def _speech_events(doc: _Doc) -> tuple[list[int], list[str]]:
+    """Positions and names of named persons who are the subject of a speech verb.
+
+    A speech verb inside reported speech ("Trump said Kim had insisted ...") is skipped:
+    the sentence's speaker, and the antecedent of a following "he said", is Trump.
+    """
+    pos, who = [], []
+    for m in _VERB_RE.finditer(doc.text):
+        found = _subject_before(doc.text, 0, m.start())
+        if found is None or _VERB_RE.search(_SENTENCE_BREAK.split(found[0])[-1]) is not None:
+            continue
+        sp = _resolve(found[0], found[1], doc)
+        if sp.kind in (_KIND_PERSON, _KIND_NAME) and sp.name is not None:
+            pos.append(m.start())
+            who.append(sp.name)
+    return pos, who
+
+
+def _attribute_doc(text: str, table: ActorTable, words: SpeakerWords) -> list[dict]:
     qspans = quote_spans(text)
     if not qspans:
         return []
     sents = sentence_spans(text)
     s_starts = [s for _, s, _ in sents]
     s_ends = [e for _, _, e in sents]
-    names = _full_names(text)
-    ev_pos, ev_who = _speech_events(text, table, names)
+    p_starts = [s for s, _ in paragraph_spans(text)]
+    doc = _doc_context(text, table, words)
+    ev_pos, ev_who = _speech_events(doc)
+    ev_para = [bisect.bisect_right(p_starts, p) - 1 for p in ev_pos]
 
     def carry(at: int) -> str | None:
+        """The last named person speaking before ``at`` in its paragraph or the one before."""
         i = bisect.bisect_left(ev_pos, at) - 1
-        return ev_who[i] if i >= 0 else None
+        para_at = bisect.bisect_right(p_starts, at) - 1
+        return ev_who[i] if i >= 0 and ev_para[i] >= para_at - 1 else None
 
     rows: list[dict] = []
     prev_end = 0
@@ -308,15 +594,18 @@ def _attribute_doc(text: str, table: ActorTable) -> list[dict]:
             candidates.append(("according_to", m.group("subj"), qe + m.start("subj")))
         blocked = False  # an explicit subject that names nobody ("they", "the leaders")
         for rule_name, subj, at in candidates:
-            sp = _resolve(subj, table, names)
+            sp = _resolve(subj, at, doc)
             if sp.kind in ("pronoun", "anaphor"):
-                speaker, rule, surface = carry(at), rule_name + "+carried", sp.surface
+                speaker = carry(at)
+                surface = sp.surface
+                rule = rule_name + "+carried" if speaker is not None else "none"
+                blocked = True
                 break
             if sp.name is not None:
                 speaker, rule, surface = sp.name, rule_name, sp.surface.rstrip(".,")
                 break
-            blocked = blocked or _is_real_subject(sp.surface)
-        if speaker is None and rule == "none" and rows and not blocked:
+            blocked = blocked or sp.blocks
+        if speaker is None and rows and not blocked:
             last = rows[-1]
             if last["speaker"] is not None and last["_sentence"] == si:
                 speaker, rule, surface = last["speaker"], "same_sentence", last["speaker_text"]
@@ -326,7 +615,7 @@ def _attribute_doc(text: str, table: ActorTable) -> list[dict]:
                 speaker, rule, surface = last["speaker"], "continuation", last["speaker_text"]
             elif (last["speaker"] is not None and last["paragraph"] == para
                   and _only_speaker_between(text, last["end"], qs, last["speaker"], table,
-                                            names, ev_pos, ev_who)):
+                                            ev_pos, ev_who)):
                 speaker, rule, surface = last["speaker"], "same_paragraph", last["speaker_text"]
         end_inner = qe - 1 if closed else qe
         rows.append({"quote": qi, "text": text[qs + 1:end_inner].strip(), "start": qs, "end": qe,
@@ -337,7 +626,7 @@ def _attribute_doc(text: str, table: ActorTable) -> list[dict]:
 
 
 def _only_speaker_between(text: str, lo: int, hi: int, speaker: str, table: ActorTable,
-                          names: dict[str, str], ev_pos: list[int], ev_who: list[str]) -> bool:
+                          ev_pos: list[int], ev_who: list[str]) -> bool:
     """True if no person other than ``speaker`` is named or speaks between ``lo`` and ``hi``."""
     between = text[lo:hi]
     persons = {a for _, _, a in find_mentions(between, aliases=table)
@@ -381,13 +670,14 @@ def quotes(corpus: pd.DataFrame, *, group: str | None = config.DEFAULT_GROUP,
     """
     check_corpus(corpus, group=group)
     table = actor_table(aliases)
+    words = speaker_words()
     gname = group if group is not None else "group"
     groups = corpus[group].tolist() if group is not None else [pd.NA] * len(corpus)
     records = []
     for doc_id, grp, text in zip(corpus["doc_id"].tolist(), groups, corpus["text"].tolist(),
                                  strict=True):
         text = "" if text is None or (not isinstance(text, str) and pd.isna(text)) else str(text)
-        for row in _attribute_doc(text, table):
+        for row in _attribute_doc(text, table, words):
             row.pop("_sentence")
             records.append({"doc_id": doc_id, gname: grp, **row})
     cols = ["doc_id", gname, "quote", "text", "start", "end", "closed", "paragraph", "speaker",
@@ -431,8 +721,6 @@ def speaker_counts(quote_frame: pd.DataFrame, *, group: str = config.DEFAULT_GRO
     """
     for col in ("doc_id", group, "speaker", "n_chars"):
         if col not in quote_frame.columns:
-            from analysis.errors import CorpusError
-
             raise CorpusError(f"quote table has no column {col!r}; pass the output of "
                               "analysis.quotes(corpus, group=...).")
     frame = quote_frame.dropna(subset=[group]).assign(

@@ -236,3 +236,119 @@ def test_plot_speakers_draws_one_bar_per_speaker_and_group():
     assert widths == [0, 1, 2, 3]  # B has no bar height in y
     assert [t.get_text() for t in ax.get_yticklabels()] == ["A", "B"]
     assert "x n = 2 vs y n = 1" in ax.get_title()
+
+
+# ----------------------------------------------------------------- who can be a speaker (issue 13)
+def speakers(text: str) -> list:
+    return [None if pd.isna(s) else s for s in quotes(one_doc(text))["speaker"]]
+
+
+@pytest.mark.parametrize("text", [
+    # pronouns, contractions and passives (seen as "It" and "We've" on convention speeches)
+    "It's called “Vouchercare.”",
+    "We've been called “moderates.” But that is wrong.",
+    "“We will win,” it said.",
+    "“We will win,” we said.",
+    # an adjective compound before a lower-case head (seen as "God-inspired")
+    "“Now you know.” God-inspired place called America is a champion.",
+    # countries, capitals and their plural/adjectival forms (seen as "United States")
+    "They knew that if the American public were told that “Obamacare” was a tax, it failed.",
+    "“We reject this,” the United States said.",
+    "“We reject this,” France said.",
+    "“We reject this,” Tokyo said.",
+    "“We reject this,” the Russians said.",
+    # common-noun heads, coordinated names, a sentence-opening common word
+    "“Never,” Russian officials said.",
+    "“It is late,” Xi’s spokesman said.",
+    "“We agree,” Putin and Xi said.",
+    "Officials said “no deal” was reached.",
+])
+def test_pronoun_adjective_and_place_subjects_name_nobody(text):
+    assert speakers(text) == [None]
+
+
+@pytest.mark.parametrize(("text", "speaker"), [
+    ("“We are concerned,” Amnesty International said.", "Amnesty International"),  # no table row
+    ("“The talks failed,” NATO said.", "NATO"),                                   # table organisation
+    ("“We will sue,” the Justice Department said.", "Justice Department"),        # organisation head
+    ("“Sales fell,” General Motors said.", "General Motors"),   # "General" is no title here
+])
+def test_named_organisation_is_a_speaker(text, speaker):
+    assert speakers(text) == [speaker]
+
+
+@pytest.mark.parametrize(("text", "speaker"), [
+    # title stripped, the surname expanded to the one fuller name in the document
+    ("Governor Mitt Romney spoke. Later, “We will win,” Governor Romney said.", "Mitt Romney"),
+    ("“We will respond,” Secretary of State Hillary Clinton said.", "Hillary Clinton"),
+    ("“We will respond,” Attorney General Eric Holder said.", "Eric Holder"),
+    # the table's "Biden" is Joe Biden; "Jill Biden" is another person
+    ("“We will,” Dr. Jill Biden said.", "Jill Biden"),
+    ("“We will,” Mr. Biden said.", "Joe Biden"),
+    # a single capitalised word inside a sentence is a name
+    ("“It is over,” said Smith.", "Smith"),
+])
+def test_titles_and_names(text, speaker):
+    assert speakers(text) == [speaker]
+
+
+@pytest.mark.parametrize(("text", "speaker"), [
+    ("Blinken said talks failed. “No,” he said.", "Antony Blinken"),           # same paragraph
+    ("Blinken said talks failed.\n\n“No,” he said.", "Antony Blinken"),        # previous one
+    ("Blinken said talks failed.\n\nThe talks were long.\n\n“No,” he said.", None),  # two back
+    ("Jane Smith said talks failed.\n\n“No,” she said.", "Jane Smith"),
+    ("Jane Smith said talks failed.\n\nIt rained.\n\nIt snowed.\n\n“No,” she said.", None),
+    # a bare title carries like he/she, within the same window
+    ("Barack Obama said the fight goes on. “Go home,” the President said.", "Barack Obama"),
+    ("Barack Obama said so.\n\nA.\n\nB.\n\n“Go home,” the President said.", None),
+    # a person merely mentioned (not speaking) is not carried over
+    ("Obama spoke first. “Go home,” he said.", None),
+])
+def test_he_she_resolve_within_the_paragraph_window(text, speaker):
+    assert speakers(text) == [speaker]
+
+
+def test_a_pronoun_subject_does_not_inherit_the_previous_speaker():
+    # without the rule the second quote would be Xi's by "same_paragraph"
+    got = quotes(one_doc("“First,” Xi said. “Second,” they said."))
+    assert got["speaker"].isna().tolist() == [False, True]
+    assert got["rule"].tolist()[1] == "none"
+
+
+def test_speaker_word_files_are_checked(tmp_path):
+    from analysis.errors import CorpusError
+    from analysis.quotes import speaker_words
+
+    bad = tmp_path / "titles.txt"
+    bad.write_text("governor\nministry organisation\n", encoding="utf-8")
+    with pytest.raises(CorpusError, match="titles.txt.*'organisation'"):
+        speaker_words(titles=bad)
+    places = tmp_path / "places.txt"
+    places.write_text("# mine\nThe Shire\n", encoding="utf-8")
+    words = speaker_words(places=places)
+    assert words.is_place("the Shire") and words.is_place("Shire")
+    assert not words.is_place("France")  # only the given list
+
+
+@pytest.mark.parametrize(("text", "speaker"), [
+    # a place actor never speaks; an organisation row of it does, under the row's own name
+    ("“Sales fell,” Moscow said.", None),
+    ("“Sales fell,” the Kremlin said.", "Kremlin"),
+    ("“Talks go on,” the White House said.", "White House"),
+])
+def test_institution_rows_of_a_place_actor_speak(text, speaker):
+    assert speakers(text) == [speaker]
+
+
+def test_reported_speech_inside_a_sentence_is_not_the_antecedent():
+    # the sentence's speaker is Trump; Kim's "insisted" sits inside what Trump said
+    text = ("President Donald Trump met Kim Jong Un. Trump said Kim had insisted that all "
+            "sanctions end.\n\n"
+            "“It was about the sanctions,” he said.")
+    assert speakers(text) == ["Donald Trump"]
+
+
+def test_actor_mentions_keep_counting_institution_rows_for_their_place():
+    from analysis.actors import find_actors
+
+    assert find_actors("The Kremlin and the White House agreed.") == ("Russia", "United States")
