@@ -626,9 +626,11 @@ def _execute(
             log_output=False,
             request_save_on_cell_execute=True,
             execution_timeout=timeout,
-            # The kernel's start-up warnings (e.g. "running over TCP without encryption", a
-            # local loopback connection) would interleave with the progress lines.
-            extra_arguments=["--IPKernelApp.log_level=ERROR"],
+            # The kernel's own log would interleave with the progress lines: start-up warnings
+            # (e.g. "running over TCP without encryption", a local loopback connection) and, on
+            # a loaded machine, "KeyboardInterrupt caught in kernel" when the shutdown request
+            # is answered late. Cell errors still surface through papermill's exception.
+            extra_arguments=["--IPKernelApp.log_level=CRITICAL"],
         )
     except PapermillExecutionError as exc:
         executed = nbformat.read(executed_path, as_version=4) if executed_path.exists() else None
