@@ -20,7 +20,7 @@ from typing import Any
 
 #: module (under ``analysis``) -> the public names it provides.
 _MODULES: dict[str, tuple[str, ...]] = {
-    "actors": ('find_actors', 'mention_rates', 'mentions',),
+    "actors": ('find_actors', 'mentions',),
     "cleaning": ('clean_text',),
     "comparison": ('compare_groups', 'Comparison', 'distinctive_terms', 'plot_differences', 'quoted_speakers',),
     "concordance": ('collocations', 'kwic',),
@@ -34,6 +34,7 @@ _MODULES: dict[str, tuple[str, ...]] = {
     "segment": ('paragraphs', 'sentences', 'structure_summary', 'units',),
     "sentiment": ('actor_sentiment', 'document_sentiment', 'group_sentiment', 'GroupSentiment', 'position_sentiment', 'score_sentences', 'sentence_sentiment', 'voice_sentiment', 'VoiceSentiment',),
     "sentiment_plots": ('plot_actor_sentiment', 'plot_contributions', 'plot_position', 'plot_sentence_distribution', 'plot_voice_sentiment',),
+    "structure": ('mention_rates',),
     "structure_plots": ('plot_speakers',),
     "term_plots": ('plot_keyness', 'plot_keyness_scatter', 'plot_term_heatmap', 'plot_top_terms',),
     "terms": ('document_term_matrix', 'document_term_table', 'DocumentTermMatrix', 'term_frequencies',),

@@ -34,15 +34,15 @@ import pandas as pd
 
 from analysis import config
 from analysis.errors import CorpusError
-from analysis.wordlists import read_table, resource_path, trie_regex
+from analysis.validation import check_corpus
+from analysis.wordlists import WORD_RE, read_table, resource_path, trie_regex
 
-__all__ = ["ActorTable", "actor_table", "find_actors", "find_mentions", "mention_rates",
+__all__ = ["ActorTable", "actor_table", "find_actors", "find_mentions",
            "mentions"]
 
 DEFAULT_ALIASES = "actors.csv"
 _SPACES = re.compile(r"\s+")
 _GAP = re.compile(r"\s*")
-_WORDS = re.compile(r"\w+(?:['’\-]\w+)*")
 
 
 @dataclass(frozen=True)
@@ -227,7 +227,7 @@ def _word_counts(corpus: pd.DataFrame, texts: list[str]) -> np.ndarray:
         counts = pd.to_numeric(corpus["n_words"], errors="coerce")
         if counts.notna().all():
             return counts.to_numpy(dtype="float64")
-    return np.array([len(_WORDS.findall(t)) for t in texts], dtype="float64")
+    return np.array([len(WORD_RE.findall(t)) for t in texts], dtype="float64")
 
 
 def mentions(corpus: pd.DataFrame, *, group: str = config.DEFAULT_GROUP, per: float = 1000,
@@ -264,8 +264,6 @@ def mentions(corpus: pd.DataFrame, *, group: str = config.DEFAULT_GROUP, per: fl
     >>> xi[["level", "doc_id", "event", "mentions", "words", "rate"]].values.tolist()
     [['document', 'a', 'x', 1, 5, 200.0], ['document', 'b', 'y', 1, 2, 500.0], ['group', nan, 'x', 1, 5, 200.0], ['group', nan, 'y', 1, 2, 500.0]]
     """
-    from analysis.segment import check_corpus
-
     check_corpus(corpus, group=group)
     table = actor_table(aliases)
     texts = ["" if pd.isna(t) else str(t) for t in corpus["text"].tolist()]
@@ -304,82 +302,3 @@ def mentions(corpus: pd.DataFrame, *, group: str = config.DEFAULT_GROUP, per: fl
     out[group] = out[group].astype(corpus[group].dtype)
     return out[["level", "doc_id", group, "actor", "kind", "mentions", "words", "rate",
                 "n_docs"]]
-
-
-def mention_rates(corpus: pd.DataFrame, *, group: str = config.DEFAULT_GROUP,
-                  per: float = 1000, top: int | None = 10, aliases: str | Path | None = None,
-                  n_boot: int = config.N_BOOT, level: float = config.CI_LEVEL,
-                  random_state: int = config.RANDOM_STATE,
-                  ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Mentions per ``per`` words by group with intervals, and per document.
-
-    The pooled rate of a group (total mentions / total words) is a words-weighted mean of
-    sentence rates, so :func:`analysis.stats.cluster_bootstrap` gives its interval by
-    resampling documents, then sentences within them.
-
-    Parameters
-    ----------
-    corpus : DataFrame
-        Needs ``doc_id``, ``text`` and the ``group`` column.
-    group : str, default "event"
-    per : float, default 1000
-    top : int or None, default 10
-        Keep the ``top`` actors with most mentions in the whole corpus (None: all).
-    aliases : str or Path, optional
-        Alias table (default ``resources/actors.csv``).
-    n_boot, level, random_state
-        Passed to :func:`analysis.stats.cluster_bootstrap`.
-
-    Returns
-    -------
-    summary : DataFrame
-        Per actor and group: ``actor``, group, ``estimate``, ``ci_low``, ``ci_high``,
-        ``n_docs``, ``n_units``; actors in order of total mentions.
-    per_document : DataFrame
-        Document rows of :func:`mentions` for the same actors (``rate`` per ``per`` words).
-
-    Examples
-    --------
-    >>> corpus = pd.DataFrame({"doc_id": ["a", "b", "c"], "event": ["x", "x", "y"],
-    ...     "text": ["Putin spoke. Xi nodded.", "Putin again.", "Xi only here."]})
-    >>> summary, docs = mention_rates(corpus, top=2, n_boot=50)
-    >>> summary[["actor", "event", "estimate"]].round(1).values.tolist()  # x: 6 words
-    [['Xi Jinping', 'x', 166.7], ['Xi Jinping', 'y', 333.3], ['Vladimir Putin', 'x', 333.3], ['Vladimir Putin', 'y', 0.0]]
-    """
-    import bisect
-
-    from analysis.segment import sentences
-    from analysis.stats import cluster_bootstrap
-
-    table = actor_table(aliases)
-    per_doc = mentions(corpus, group=group, per=per, aliases=aliases)
-    per_doc = per_doc[per_doc["level"] == "document"]
-    totals = per_doc.groupby("actor", sort=False)["mentions"].sum()
-    totals = totals[totals > 0].sort_values(ascending=False, kind="stable")
-    chosen = list(totals.index[:top] if top is not None else totals.index)
-    sents = sentences(corpus, group=group, aliases=aliases)
-    words = np.array([len(_WORDS.findall(t)) for t in sents["text"].astype(str)], dtype=float)
-    counts = {a: np.zeros(len(sents)) for a in chosen}
-    texts = dict(zip(corpus["doc_id"].tolist(), corpus["text"].tolist(), strict=True))
-    for doc_id, idx in sents.groupby("doc_id", sort=False).indices.items():
-        starts = sents["start"].to_numpy()[idx]
-        text = texts[doc_id]
-        for start, _, actor in find_mentions("" if pd.isna(text) else str(text), aliases=table):
-            if actor in counts:
-                k = bisect.bisect_right(starts.tolist(), start) - 1
-                if k >= 0:
-                    counts[actor][idx[k]] += 1
-    rows = []
-    for actor in chosen:
-        frame = pd.DataFrame({"doc_id": sents["doc_id"], group: sents[group], "words": words,
-                              "rate": np.where(words > 0, counts[actor] / np.maximum(words, 1)
-                                               * per, 0.0)})
-        est = cluster_bootstrap(frame, value="rate", group=group, weights="words",
-                                weight="unit", n_boot=n_boot, level=level,
-                                random_state=random_state)
-        rows.append(est.assign(actor=actor))
-    cols = ["actor", group, "estimate", "ci_low", "ci_high", "n_docs", "n_units"]
-    summary = (pd.concat(rows, ignore_index=True)[cols] if rows
-               else pd.DataFrame(columns=cols))
-    per_doc = per_doc[per_doc["actor"].isin(chosen)].reset_index(drop=True)
-    return summary, per_doc

@@ -45,9 +45,9 @@ from scipy.special import xlogy
 
 from . import config
 from .errors import CorpusError, CorpusWarning
-from .segment import check_corpus
 from .stats import check_groups
 from .terms import group_counts
+from .validation import check_corpus
 
 __all__ = [
     "KEYNESS_METHODS",

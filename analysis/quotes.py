@@ -1,6 +1,7 @@
 """Direct quotations and who is quoted.
 
-Finding quotes (:func:`quote_spans`), paragraph by paragraph:
+Finding quotes (:func:`analysis.segment.quote_spans`, a segmentation of the text into
+quotation spans), paragraph by paragraph:
 
 * double quotation marks only: curly “ ” and straight ", plus « »; single marks (‘ ’) are
   treated as nested quotes or apostrophes, never as a quote of their own;
@@ -66,14 +67,21 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
 from analysis import config
 from analysis.actors import ActorTable, actor_table, find_mentions
 from analysis.errors import CorpusError
-from analysis.segment import abbreviations, check_corpus, paragraph_spans, sentence_spans
+from analysis.segment import (
+    SPEECH_VERBS,
+    abbreviations,
+    paragraph_spans,
+    quote_spans,
+    quoted_shares,
+    sentence_spans,
+)
+from analysis.validation import check_corpus
 from analysis.wordlists import read_lines, resource_path
 
 __all__ = ["PLACE_KINDS", "UNATTRIBUTED", "SpeakerWords", "quote_spans", "quoted_shares",
@@ -82,25 +90,13 @@ __all__ = ["PLACE_KINDS", "UNATTRIBUTED", "SpeakerWords", "quote_spans", "quoted
 #: Label used for quotes without a speaker in summary tables.
 UNATTRIBUTED = "(no speaker)"
 
-_OPEN = "“«"
-_CLOSE = "”»"
-_MARKS = re.compile(r"[“”«»\"]")
-_VERBS = (
-    r"said|says|say|stated|states|told|tells|added|adds|wrote|writes|asked|asks|noted|"
-    r"notes|declared|insisted|stressed|urged|warned|explained|tweeted|replied|commented|"
-    r"announced|argued|claimed|described|called|greeted|proclaimed|remarked|responded"
-)
+_VERBS = SPEECH_VERBS
 _VERB_RE = re.compile(rf"\b(?:{_VERBS})\b")
 _ADVERBS = frozenset({"also", "then", "later", "further", "repeatedly", "again", "previously",
                       "once", "has", "had", "have", "would", "will", "reportedly", "earlier",
                       "recently"})
 _WORD = r"[\w’'.\-]+"
 _NAME = r"[A-Z][\w’'.\-]*(?:\s+(?:of\s+)?[A-Z][\w’'.\-]*){0,5}"
-# attribution right after a sentence end inside a quote that was never closed
-_BREAK = re.compile(
-    rf"(?<=[.!?,])\s+(?=(?:{_VERBS})\s+[A-Z]|(?:he|she|they)\s+(?:\w+\s+)?(?:{_VERBS})\b"
-    rf"|[A-Z][\w’'.\-]*(?:\s+{_WORD}){{0,5}}\s+(?:{_VERBS})\b)"
-)
 _AFTER_SUBJ_VERB = re.compile(
     rf"^\s*,?\s*(?P<subj>(?:{_WORD}\s+){{0,6}}?{_WORD})\s+"
     rf"(?:(?:{'|'.join(sorted(_ADVERBS))})\s+)?(?:(?:{_VERBS})\b|was\s+quoted\s+as\s+saying)"
@@ -121,67 +117,6 @@ _ANAPHOR = re.compile(
     r"spokesman|spokeswoman|spokesperson|official|diplomat|envoy|secretary)$"
 )
 _POSSESSIVE = re.compile(r"[’']s$")
-
-
-# --------------------------------------------------------------------------- spans
-def quote_spans(text: str) -> list[tuple[int, int, bool, int]]:
-    """``(start, end, closed, paragraph)`` of each direct quotation in ``text``.
-
-    ``text[start:end]`` includes the marks (no closing mark when ``closed`` is False).
-
-    Examples
-    --------
-    >>> t = "“Yes,” he said. “It is late. said Xi. Then he left.\\n\\n“Open"
-    >>> [(t[s:e], c) for s, e, c, _ in quote_spans(t)]
-    [('“Yes,”', True), ('“It is late.', False), ('“Open', False)]
-    """
-    out: list[tuple[int, int, bool, int]] = []
-    for p, (pstart, pend) in enumerate(paragraph_spans(text)):
-        open_at: int | None = None
-        for m in _MARKS.finditer(text, pstart, pend):
-            ch, pos = m.group(), m.start()
-            if open_at is None:
-                if ch in _OPEN or ch == '"':
-                    open_at = pos
-            elif ch in _CLOSE or ch == '"':
-                out.append((open_at, pos + 1, True, p))
-                open_at = None
-            elif ch in _OPEN:
-                out.append((open_at, _unclosed_end(text, open_at, pos), False, p))
-                open_at = pos
-        if open_at is not None:
-            out.append((open_at, _unclosed_end(text, open_at, pend), False, p))
-    return out
-
-
-def _unclosed_end(text: str, start: int, limit: int) -> int:
-    m = _BREAK.search(text, start + 1, limit)
-    end = m.start() if m is not None else limit
-    return start + len(text[start:end].rstrip())
-
-
-def quoted_shares(text: str, spans: list[tuple[int, int]],
-                  quoted: list[tuple[int, int, bool, int]] | None = None) -> np.ndarray:
-    """Share of each ``(start, end)`` span's characters that lie inside quotation marks.
-
-    Examples
-    --------
-    >>> t = "He said “yes” today."
-    >>> quoted_shares(t, [(0, len(t))]).round(3).tolist()
-    [0.25]
-    """
-    quoted = quote_spans(text) if quoted is None else quoted
-    if not spans:
-        return np.zeros(0)
-    s = np.array([a for a, _ in spans], dtype="int64")[:, None]
-    e = np.array([b for _, b in spans], dtype="int64")[:, None]
-    if not quoted:
-        return np.zeros(len(spans))
-    qs = np.array([q[0] for q in quoted], dtype="int64")[None, :]
-    qe = np.array([q[1] for q in quoted], dtype="int64")[None, :]
-    overlap = np.clip(np.minimum(e, qe) - np.maximum(s, qs), 0, None).sum(axis=1)
-    length = (e - s).ravel()
-    return np.where(length > 0, overlap / np.maximum(length, 1), 0.0)
 
 
 # --------------------------------------------------------------------------- speakers

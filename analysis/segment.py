@@ -56,7 +56,8 @@ from nltk.tokenize.punkt import PunktParameters, PunktSentenceTokenizer, PunktTr
 from analysis import config
 from analysis.actors import actor_table, find_mentions
 from analysis.errors import CorpusError
-from analysis.wordlists import read_lines, read_list, resource_path
+from analysis.validation import check_corpus
+from analysis.wordlists import WORD_RE, read_lines, read_list, resource_path
 
 __all__ = [
     "MAX_TRAIN_CHARS",
@@ -87,39 +88,6 @@ _BARE_ATTRIBUTION = re.compile(
     r"^(?:[A-Z][\w’'.-]*\s+){1,6}(?:said|says|added|adds|wrote|writes|told|asked|stated|"
     r"noted|declared|insisted|replied|tweeted)\b[^.!?“”\"]{0,80}[.!?]$"
 )
-
-
-# --------------------------------------------------------------------------- validation
-def check_corpus(corpus: pd.DataFrame, *, group: str | None = None) -> None:
-    """Raise :class:`CorpusError` unless ``corpus`` has ``doc_id``, ``text`` and ``group``.
-
-    Examples
-    --------
-    >>> check_corpus(pd.DataFrame({"doc_id": ["a"], "text": ["x"]}), group="event")
-    Traceback (most recent call last):
-    ...
-    analysis.errors.CorpusError: corpus has no column 'event' (columns: doc_id, text). Pass group= one of these, or add the column.
-    """
-    if not isinstance(corpus, pd.DataFrame):
-        raise CorpusError(
-            f"expected a corpus DataFrame (from analysis.load_corpus), got {type(corpus).__name__}."
-        )
-    cols = ", ".join(map(str, corpus.columns))
-    for name in ("doc_id", "text"):
-        if name not in corpus.columns:
-            raise CorpusError(
-                f"corpus has no column {name!r} (columns: {cols}). "
-                "Load it with analysis.load_corpus or add the column."
-            )
-    if group is not None and group not in corpus.columns:
-        raise CorpusError(
-            f"corpus has no column {group!r} (columns: {cols}). "
-            "Pass group= one of these, or add the column."
-        )
-    dup = corpus["doc_id"].astype("string").duplicated()
-    if dup.any():
-        first = corpus.loc[dup, "doc_id"].iloc[0]
-        raise CorpusError(f"corpus column 'doc_id' has duplicates (e.g. {first!r}); make ids unique.")
 
 
 def _texts(corpus: pd.DataFrame) -> list[str]:
@@ -443,10 +411,88 @@ def _sentence_actors(text: str, spans: list[tuple[int, int, int]], table,
 
 
 def _quoted_shares(text: str, spans: list[tuple[int, int, int]]) -> list[float]:
-    """Share of each sentence's characters inside quotation marks (see analysis.quotes)."""
-    from analysis.quotes import quoted_shares
-
+    """Share of each sentence's characters inside quotation marks (see :func:`quote_spans`)."""
     return quoted_shares(text, [(s, e) for _, s, e in spans]).tolist()
+
+
+# --------------------------------------------------------------------------- quotation spans
+#: Verbs that introduce speech ("said", "told" ...), as a regex alternation; quotation spans
+#: use them to end a quote whose closing mark was lost, :mod:`analysis.quotes` to find speakers.
+SPEECH_VERBS: str = (
+    r"said|says|say|stated|states|told|tells|added|adds|wrote|writes|asked|asks|noted|"
+    r"notes|declared|insisted|stressed|urged|warned|explained|tweeted|replied|commented|"
+    r"announced|argued|claimed|described|called|greeted|proclaimed|remarked|responded"
+)
+_OPEN = "“«"
+_CLOSE = "”»"
+_MARKS = re.compile(r"[“”«»\"]")
+_VERBS = SPEECH_VERBS
+_WORD = r"[\w’'.\-]+"
+# attribution right after a sentence end inside a quote that was never closed
+_BREAK = re.compile(
+    rf"(?<=[.!?,])\s+(?=(?:{_VERBS})\s+[A-Z]|(?:he|she|they)\s+(?:\w+\s+)?(?:{_VERBS})\b"
+    rf"|[A-Z][\w’'.\-]*(?:\s+{_WORD}){{0,5}}\s+(?:{_VERBS})\b)"
+)
+
+
+def quote_spans(text: str) -> list[tuple[int, int, bool, int]]:
+    """``(start, end, closed, paragraph)`` of each direct quotation in ``text``.
+
+    ``text[start:end]`` includes the marks (no closing mark when ``closed`` is False).
+
+    Examples
+    --------
+    >>> t = "“Yes,” he said. “It is late. said Xi. Then he left.\\n\\n“Open"
+    >>> [(t[s:e], c) for s, e, c, _ in quote_spans(t)]
+    [('“Yes,”', True), ('“It is late.', False), ('“Open', False)]
+    """
+    out: list[tuple[int, int, bool, int]] = []
+    for p, (pstart, pend) in enumerate(paragraph_spans(text)):
+        open_at: int | None = None
+        for m in _MARKS.finditer(text, pstart, pend):
+            ch, pos = m.group(), m.start()
+            if open_at is None:
+                if ch in _OPEN or ch == '"':
+                    open_at = pos
+            elif ch in _CLOSE or ch == '"':
+                out.append((open_at, pos + 1, True, p))
+                open_at = None
+            elif ch in _OPEN:
+                out.append((open_at, _unclosed_end(text, open_at, pos), False, p))
+                open_at = pos
+        if open_at is not None:
+            out.append((open_at, _unclosed_end(text, open_at, pend), False, p))
+    return out
+
+
+def _unclosed_end(text: str, start: int, limit: int) -> int:
+    m = _BREAK.search(text, start + 1, limit)
+    end = m.start() if m is not None else limit
+    return start + len(text[start:end].rstrip())
+
+
+def quoted_shares(text: str, spans: list[tuple[int, int]],
+                  quoted: list[tuple[int, int, bool, int]] | None = None) -> np.ndarray:
+    """Share of each ``(start, end)`` span's characters that lie inside quotation marks.
+
+    Examples
+    --------
+    >>> t = "He said “yes” today."
+    >>> quoted_shares(t, [(0, len(t))]).round(3).tolist()
+    [0.25]
+    """
+    quoted = quote_spans(text) if quoted is None else quoted
+    if not spans:
+        return np.zeros(0)
+    s = np.array([a for a, _ in spans], dtype="int64")[:, None]
+    e = np.array([b for _, b in spans], dtype="int64")[:, None]
+    if not quoted:
+        return np.zeros(len(spans))
+    qs = np.array([q[0] for q in quoted], dtype="int64")[None, :]
+    qe = np.array([q[1] for q in quoted], dtype="int64")[None, :]
+    overlap = np.clip(np.minimum(e, qe) - np.maximum(s, qs), 0, None).sum(axis=1)
+    length = (e - s).ravel()
+    return np.where(length > 0, overlap / np.maximum(length, 1), 0.0)
 
 
 # --------------------------------------------------------------------------- units
@@ -531,7 +577,6 @@ def units(corpus: pd.DataFrame, *, group: str | None = config.DEFAULT_GROUP,
 
 
 # --------------------------------------------------------------------------- summary
-_WORDS = re.compile(r"\w+(?:['’-]\w+)*")  # as analysis.corpus counts n_words
 
 
 def structure_summary(corpus: pd.DataFrame, *, group: str = config.DEFAULT_GROUP,
@@ -572,7 +617,7 @@ def structure_summary(corpus: pd.DataFrame, *, group: str = config.DEFAULT_GROUP
         group: corpus[group].tolist(),
         "n_docs": 1,
         "paragraphs": [len(paragraph_spans(t)) for t in texts],
-        "words": [len(_WORDS.findall(t)) for t in texts],
+        "words": [len(WORD_RE.findall(t)) for t in texts],
     })
     counts = sents.groupby("doc_id", sort=False).size()
     doc["sentences"] = doc["doc_id"].map(counts).fillna(0).astype("int64")

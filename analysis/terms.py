@@ -35,7 +35,7 @@ from sklearn.feature_extraction.text import CountVectorizer
 
 from . import config
 from .errors import CorpusError, CorpusWarning
-from .segment import check_corpus
+from .validation import check_corpus
 
 __all__ = [
     "DocumentTermMatrix",

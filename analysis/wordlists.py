@@ -20,6 +20,10 @@ from pathlib import Path
 from analysis import config
 from analysis.errors import CorpusError
 
+#: What counts as a word everywhere in the suite (``n_words``, rates per 1,000 words): a run
+#: of letters or digits, with inner apostrophes and hyphens ("Xi's", "long-term" are one word).
+WORD_RE: re.Pattern[str] = re.compile(r"\w+(?:['’-]\w+)*")
+
 
 def resource_path(name: str | Path) -> Path:
     """Resolve a resource file name against ``config.RESOURCES_DIR``.

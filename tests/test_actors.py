@@ -147,7 +147,7 @@ def test_sentence_actors_column(seed_corpus):
 
 
 def test_mention_rates_pool_words_and_match_mentions(seed_corpus):
-    from analysis.actors import mention_rates
+    from analysis.structure import mention_rates
 
     summary, docs = mention_rates(seed_corpus, top=5, n_boot=200)
     full = mentions(seed_corpus)

@@ -1,0 +1,104 @@
+"""Corpus-level measures of how the texts are built: who is mentioned, and how often.
+
+These take the corpus and use the segmented and annotated text (sentences with their actors),
+so they sit above :mod:`analysis.segment` and :mod:`analysis.actors` in the layers.
+
+Examples
+--------
+>>> import pandas as pd
+>>> corpus = pd.DataFrame({"doc_id": ["a", "b"], "event": ["x", "y"],
+...                        "text": ["Putin spoke. Putin left.", "Xi spoke."]})
+>>> summary, _ = mention_rates(corpus, top=1, n_boot=20)
+>>> summary["actor"].unique().tolist()
+['Vladimir Putin']
+"""
+
+from __future__ import annotations
+
+import bisect
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from analysis import config
+from analysis.actors import actor_table, find_mentions, mentions
+from analysis.segment import sentences
+from analysis.stats import cluster_bootstrap
+from analysis.wordlists import WORD_RE
+
+__all__ = ["mention_rates"]
+
+
+def mention_rates(corpus: pd.DataFrame, *, group: str = config.DEFAULT_GROUP,
+                  per: float = 1000, top: int | None = 10, aliases: str | Path | None = None,
+                  n_boot: int = config.N_BOOT, level: float = config.CI_LEVEL,
+                  random_state: int = config.RANDOM_STATE,
+                  ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Mentions per ``per`` words by group with intervals, and per document.
+
+    The pooled rate of a group (total mentions / total words) is a words-weighted mean of
+    sentence rates, so :func:`analysis.stats.cluster_bootstrap` gives its interval by
+    resampling documents, then sentences within them.
+
+    Parameters
+    ----------
+    corpus : DataFrame
+        Needs ``doc_id``, ``text`` and the ``group`` column.
+    group : str, default "event"
+    per : float, default 1000
+    top : int or None, default 10
+        Keep the ``top`` actors with most mentions in the whole corpus (None: all).
+    aliases : str or Path, optional
+        Alias table (default ``resources/actors.csv``).
+    n_boot, level, random_state
+        Passed to :func:`analysis.stats.cluster_bootstrap`.
+
+    Returns
+    -------
+    summary : DataFrame
+        Per actor and group: ``actor``, group, ``estimate``, ``ci_low``, ``ci_high``,
+        ``n_docs``, ``n_units``; actors in order of total mentions.
+    per_document : DataFrame
+        Document rows of :func:`mentions` for the same actors (``rate`` per ``per`` words).
+
+    Examples
+    --------
+    >>> corpus = pd.DataFrame({"doc_id": ["a", "b", "c"], "event": ["x", "x", "y"],
+    ...     "text": ["Putin spoke. Xi nodded.", "Putin again.", "Xi only here."]})
+    >>> summary, docs = mention_rates(corpus, top=2, n_boot=50)
+    >>> summary[["actor", "event", "estimate"]].round(1).values.tolist()  # x: 6 words
+    [['Xi Jinping', 'x', 166.7], ['Xi Jinping', 'y', 333.3], ['Vladimir Putin', 'x', 333.3], ['Vladimir Putin', 'y', 0.0]]
+    """
+    table = actor_table(aliases)
+    per_doc = mentions(corpus, group=group, per=per, aliases=aliases)
+    per_doc = per_doc[per_doc["level"] == "document"]
+    totals = per_doc.groupby("actor", sort=False)["mentions"].sum()
+    totals = totals[totals > 0].sort_values(ascending=False, kind="stable")
+    chosen = list(totals.index[:top] if top is not None else totals.index)
+    sents = sentences(corpus, group=group, aliases=aliases)
+    words = np.array([len(WORD_RE.findall(t)) for t in sents["text"].astype(str)], dtype=float)
+    counts = {a: np.zeros(len(sents)) for a in chosen}
+    texts = dict(zip(corpus["doc_id"].tolist(), corpus["text"].tolist(), strict=True))
+    for doc_id, idx in sents.groupby("doc_id", sort=False).indices.items():
+        starts = sents["start"].to_numpy()[idx]
+        text = texts[doc_id]
+        for start, _, actor in find_mentions("" if pd.isna(text) else str(text), aliases=table):
+            if actor in counts:
+                k = bisect.bisect_right(starts.tolist(), start) - 1
+                if k >= 0:
+                    counts[actor][idx[k]] += 1
+    rows = []
+    for actor in chosen:
+        frame = pd.DataFrame({"doc_id": sents["doc_id"], group: sents[group], "words": words,
+                              "rate": np.where(words > 0, counts[actor] / np.maximum(words, 1)
+                                               * per, 0.0)})
+        est = cluster_bootstrap(frame, value="rate", group=group, weights="words",
+                                weight="unit", n_boot=n_boot, level=level,
+                                random_state=random_state)
+        rows.append(est.assign(actor=actor))
+    cols = ["actor", group, "estimate", "ci_low", "ci_high", "n_docs", "n_units"]
+    summary = (pd.concat(rows, ignore_index=True)[cols] if rows
+               else pd.DataFrame(columns=cols))
+    per_doc = per_doc[per_doc["actor"].isin(chosen)].reset_index(drop=True)
+    return summary, per_doc
