@@ -418,8 +418,6 @@ def keyness_from_counts(
     out["single_doc"] = single
     out = out.sort_values(["score", "term"], ascending=[False, True], kind="mergesort")
     out = out.reset_index(drop=True)
-    out.attrs.update({"method": method, "score_label": _SCORE_LABELS[method],
-                      "target": target, "reference": reference, "alpha": alpha})
     return out
 
 
@@ -544,10 +542,6 @@ def keyness(
             )
         )
     out = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
-    out.attrs.update(frames[0].attrs)
-    out.attrs.update({"group": group, "targets": targets,
-                      "sizes": dict(zip(gc.groups, gc.sizes.astype(int).tolist(), strict=True)),
-                      "ngram_range": tuple(ngram_range), "dedupe": bool(dedupe)})
     return out
 
 
@@ -576,6 +570,4 @@ def top_distinctive(table: pd.DataFrame, *, n: int = 15) -> pd.DataFrame:
         for side in (pos, neg):
             side["rank"] = np.arange(1, len(side) + 1)
             parts.append(side)
-    out = pd.concat(parts, ignore_index=True) if parts else table.head(0).assign(side="", rank=0)
-    out.attrs.update(table.attrs)
-    return out
+    return pd.concat(parts, ignore_index=True) if parts else table.head(0).assign(side="", rank=0)

@@ -161,13 +161,24 @@ def _one_comparison(table: pd.DataFrame, target: str | None) -> pd.DataFrame:
     return table[table["target"].astype(str) == str(target)]
 
 
-def _sides(table: pd.DataFrame, colors: Mapping[str, str] | None) -> tuple[str, str, dict, dict]:
+def _group_names(table: pd.DataFrame) -> list[str]:
+    """The groups a keyness table names, for the colours (the pooled "rest" is not a group).
+
+    A two-group table names both groups, so the colours are those of every other figure; a
+    table of one group against the rest names only that group: pass ``colors=`` (e.g.
+    ``group_colors(corpus[group])``) to keep the corpus-wide colours.
+    """
+    names = set(table["target"].astype(str)) | set(table["reference"].astype(str))
+    return sorted(names - {"rest"})
+
+
+def _sides(table: pd.DataFrame, colors: Mapping[str, str] | None,
+           names: Sequence[str]) -> tuple[str, str, dict, dict]:
     target = str(table["target"].iloc[0])
     reference = str(table["reference"].iloc[0])
     sizes = {target: int(table["n_docs_group_target"].iloc[0]),
              reference: int(table["n_docs_group_reference"].iloc[0])}
     if colors is None:
-        names = list(table.attrs.get("sizes", {})) or [target, reference]
         colors = group_colors(names)
     palette = {target: colors.get(target, "#0072B2"),
                reference: colors.get(reference, _REST_COLOR)}
@@ -224,8 +235,9 @@ def plot_keyness(
     _require(table, ["term", "target", "reference", "count_target", "count_reference",
                      "n_docs_target", "n_docs_reference", "n_docs_group_target",
                      "n_docs_group_reference", "score", "direction", "single_doc"], "keyness")
+    names = _group_names(table)
     table = _one_comparison(table, target)
-    tgt, ref, sizes, palette = _sides(table, colors)
+    tgt, ref, sizes, palette = _sides(table, colors, names)
     picked = top_distinctive(table, n=n)
     pos = picked[picked["side"] == "target"]
     neg = picked[picked["side"] == "reference"].iloc[::-1]
@@ -320,8 +332,9 @@ def plot_keyness_scatter(
     _require(table, ["term", "target", "reference", "rate_target", "rate_reference",
                      "score", "single_doc", "n_docs_group_target", "n_docs_group_reference"],
              "keyness")
+    names = _group_names(table)
     table = _one_comparison(table, target).reset_index(drop=True)
-    tgt, ref, sizes, palette = _sides(table, colors)
+    tgt, ref, sizes, palette = _sides(table, colors, names)
     x = table["rate_reference"].to_numpy(dtype=float)
     y = table["rate_target"].to_numpy(dtype=float)
     positive = np.concatenate([x[x > 0], y[y > 0]])
