@@ -37,17 +37,20 @@ RULES: dict[str, str] = {
     "page_date": "a line that is only a date ('Monday, October 2, 2023'): the page's date, not "
     "reporting; only above the first paragraph, in the trailing chrome or next to other chrome",
     "page_chrome": "page furniture: a weather widget (temperature and the city under it) above the "
-    "article, or lines such as 'Advertisement' and 'Read more'",
+    "article, lines such as 'Advertisement', 'Read more' or 'Related stories', or a relative "
+    "time stamp ('8 min ago')",
     "breadcrumb": "a navigation trail above the article ('Home Feeds <title>', 'Home > World')",
-    "duplicate_title": "the headline repeated above the article (its text becomes the title)",
-    "promo_headline": "a 'Read more: ...' link; a headline-like line standing alone inside the body "
-    "(a related-story promo) next to other chrome, or between two finished paragraphs of a page "
-    "that carries other page furniture; or a promo headline in garbled case glued into a "
-    "paragraph (only that fragment is cut)",
+    "duplicate_title": "the headline repeated above the article, or repeated on its own line "
+    "inside it (its text becomes the title)",
+    "promo_headline": "a 'Read more: ...' link or a headline marked '»'; a headline-like line "
+    "standing alone inside the body (a related-story promo) next to other chrome, in a list of "
+    "three or more, or between two finished paragraphs of a page that carries other page "
+    "furniture; or a promo headline in garbled case glued into a paragraph (only that fragment "
+    "is cut)",
     "photo_caption": "a standalone caption ending in a photo credit ('(Name/AP)', '(..., Pool Photo "
     "via AP)'); a looser credit ('via ...') only where its position shows chrome",
     "byline_credit": "credit formulas ('X contributed to this report.', 'Reporting by ...; Editing "
-    "by ...') anywhere; lines shaped like bylines ('By ...', 'X reported from Taipei, Taiwan.') "
+    "by ...', 'Source: X') anywhere; lines shaped like bylines ('By ...', 'X reported from Taipei, Taiwan.') "
     "only above the first paragraph, in the trailing chrome or next to other chrome",
     "author_bio": "generated author-bio filler among the last lines, in the trailing chrome "
     "('Unapologetic tv specialist. ...')",
