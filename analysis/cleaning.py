@@ -3,10 +3,16 @@
 :func:`clean_text` turns the raw text of one article into clean text (paragraphs separated by
 exactly one blank line) and returns, next to it, one :class:`Removal` per dropped line or cut
 fragment naming the rule that dropped it. The rules are patterns for the kinds of boilerplate
-that scraped news pages carry (see :data:`RULES`), not string matches of particular articles,
-and they are deliberately conservative: a line is dropped only when its shape says it is not
-reporting (a standalone line with a photo credit, a weather widget above the first paragraph,
-a trailing "contributed to this report" line, ...). Curly quotes and apostrophes are kept.
+that scraped news pages carry (see :data:`RULES`), not string matches of particular articles.
+A line's shape alone never removes it: a line goes when it matches a known boilerplate pattern
+(a photo credit, "... contributed to this report", a newsletter promo), or when its position
+says it is chrome (above the first paragraph, in the run of chrome that ends the text, next to
+other chrome), or, for a headline standing alone between two finished paragraphs, when the text
+carries other page furniture. So speeches, transcripts and plain prose keep their short lines.
+Curly quotes and apostrophes are kept.
+
+A profile chooses the rules (:data:`PROFILES`): ``"news"`` (every rule) or ``"none"`` (no
+rule: the text is only normalised and its paragraphs rebuilt).
 
 Cleaning is idempotent: ``clean_text(clean_text(x)[0])[0] == clean_text(x)[0]`` (the rules are
 re-applied until nothing changes, at most a few passes).
@@ -19,31 +25,48 @@ import sys
 import unicodedata
 from dataclasses import dataclass
 
-__all__ = ["RULES", "Removal", "clean_text", "normalize_text"]
+from analysis.errors import CorpusError
+
+__all__ = ["PROFILES", "RULES", "Removal", "check_profile", "clean_text", "normalize_text"]
 
 #: Rule name -> what it removes. The audit table and the notebook use these names.
 RULES: dict[str, str] = {
     "date_header": "a 'date YYYY-MM-DD' (or 'Published: ...') header at the top; text after it on the "
     "same line is kept",
     "share_widget": "a line made only of share/social-media widget words ('Share:', 'Facebook Twitter')",
-    "page_date": "a line that is only a date ('Monday, October 2, 2023'): the page's date, not reporting",
+    "page_date": "a line that is only a date ('Monday, October 2, 2023'): the page's date, not "
+    "reporting; only above the first paragraph, in the trailing chrome or next to other chrome",
     "page_chrome": "page furniture: a weather widget (temperature and the city under it) above the "
-    "article, or lines such as 'Advertisement' and 'Read more'",
+    "article, lines such as 'Advertisement', 'Read more' or 'Related stories', or a relative "
+    "time stamp ('8 min ago')",
     "breadcrumb": "a navigation trail above the article ('Home Feeds <title>', 'Home > World')",
-    "duplicate_title": "the headline repeated above the article (its text becomes the title)",
-    "promo_headline": "a headline-like line standing alone inside the body (a related-story promo or "
-    "section heading), a 'Read more: ...' link, or a promo headline in mangled case glued into a "
-    "paragraph (only that fragment is cut)",
+    "duplicate_title": "the headline repeated above the article, or repeated on its own line "
+    "inside it (its text becomes the title)",
+    "promo_headline": "a 'Read more: ...' link or a headline marked '»'; a headline-like line "
+    "standing alone inside the body (a related-story promo) next to other chrome, in a list of "
+    "three or more, or between two finished paragraphs of a page that carries other page "
+    "furniture; or a promo headline in garbled case glued into a paragraph (only that fragment "
+    "is cut)",
     "photo_caption": "a standalone caption ending in a photo credit ('(Name/AP)', '(..., Pool Photo "
-    "via AP)')",
-    "byline_credit": "bylines and reporting credits ('By ...', 'X contributed to this report.', "
-    "'X reported from Taipei, Taiwan.')",
-    "author_bio": "generated author-bio filler at the end ('Unapologetic tv specialist. ...')",
-    "syndication_disclaimer": "a note that the story was auto-generated from a syndicated feed",
+    "via AP)'); a looser credit ('via ...') only where its position shows chrome",
+    "byline_credit": "credit formulas ('X contributed to this report.', 'Reporting by ...; Editing "
+    "by ...', 'Source: X') anywhere; lines shaped like bylines ('By ...', 'X reported from Taipei, Taiwan.') "
+    "only above the first paragraph, in the trailing chrome or next to other chrome",
+    "author_bio": "generated author-bio filler among the last lines, in the trailing chrome "
+    "('Unapologetic tv specialist. ...')",
+    "syndication_disclaimer": "a note that the story was auto-generated from a syndicated feed "
+    "(two such phrases, or one where its position shows chrome)",
     "newsletter_promo": "a newsletter sign-up promo, also when glued to the end of a paragraph",
     "explainer_promo": "a trailing block of links to explainers: a heading followed only by "
-    "'Label: blurb' paragraphs",
+    "'Label: blurb' paragraphs with distinct labels",
     "separator": "a line of only rule characters ('___', '***', '---')",
+}
+
+#: Cleaning profile -> what it does. ``load_corpus(clean=...)`` takes one of these names.
+PROFILES: dict[str, str] = {
+    "news": "every rule of RULES: page chrome of scraped news pages is removed",
+    "none": "no rule: the text is only normalised (Unicode, spaces, line endings) and its "
+    "paragraphs rebuilt",
 }
 
 
@@ -172,31 +195,69 @@ _TEMPERATURE = re.compile(r"^-?\d{1,3}(?:[.,]\d+)?\s*°?\s*[CF]$")
 _PLACE = re.compile(r"^[A-Z][\w’'.-]*(?:,?\s+[A-Z][\w’'.-]*){0,3}$")
 _CHROME_LINE = re.compile(
     r"^(?:advertisement|advertising|sponsored(?: content)?|skip to (?:main )?content|"
-    r"continue reading|read more|show more|load more|click here|back to top|"
-    r"story continues below(?: advertisement)?|scroll to continue(?: with content)?)[.:]?$",
+    r"continue reading|read more|show more|load more|see more|view more|learn more|"
+    r"find out more|click here|back to top|"
+    r"story continues below(?: advertisement)?|scroll to continue(?: with content)?|"
+    # headings of related-link lists
+    r"related(?: stories| articles| content| coverage| news| links| reading)?|more stories|"
+    r"most (?:read|popular|viewed|shared)|recommended(?: for you| stories| articles)?|"
+    r"you (?:may|might) also like|read next|trending(?: now| stories)?|top stories)[.:]?$",
     re.IGNORECASE,
 )
+# A relative time stamp of a live page ('8 min ago', 'Updated 2 hours ago').
+_TIMESTAMP = re.compile(
+    r"^(?:(?:updated|posted|published)\s+)?\d{1,3}\s*(?:s|secs?|seconds?|m|mins?|minutes?|h|hrs?|"
+    r"hours?|d|days?|weeks?)\s+ago$",
+    re.IGNORECASE,
+)
+# A link to another story marked as such ('5 reasons ... summit »').
+_LINK_MARKER = re.compile(r"\s[»›]$")
 _BREADCRUMB = re.compile(r"^Home\b")
 _BREADCRUMB_SEP = re.compile(r"\s[>›»/|]\s|\s[>›»/|]$")
 _LINK_PROMO = re.compile(
-    r"^(?:read more|related|see also|also read|read also|more on this|watch|listen|must read)"
-    r"\s*:\s*\S",
+    r"^(?:read more|related|see also|also read|read also|more on this|must read)\s*:\s*\S",
     re.IGNORECASE,
 )
+# 'Watch: ...' / 'Listen: ...' are promos only when what follows is a headline, not a sentence
+# ("Listen: we will not go back." is speech).
+_MEDIA_PROMO = re.compile(r"^(?:watch|listen)\s*:\s*(?P<rest>\S.*)$", re.IGNORECASE)
 _CREDIT_PAREN = re.compile(r"\((?P<credit>[^()]{2,160})\)$")
-_CREDIT_WORDS = re.compile(
-    r"/|\bphotos?\b|\bphotograph|\bpool\b|\bvia\b|\bgetty\b|\bimages?\b|\bcredit\b|\bfile\b",
+# A photo credit proper: 'Name/AP', 'AP Photo/Jane Doe', 'Getty Images', 'Pool Photo via AP'.
+_CREDIT_STRICT = re.compile(
+    r"\w\s?/\s?[A-Z]|\bphotos?\b|\bphotograph|\bpool\b|\bgetty\b|\bimages?\b|\bcredit\b",
+    re.IGNORECASE,
+)
+# Looser credit words ('via', 'file', a slash): a caption only where position supports it.
+_CREDIT_WORDS = re.compile(r"/|\bvia\b|\bfile\b", re.IGNORECASE)
+# Words that say what a link shows, not who took it ('(VIDEO, PHOTOS)' credits nobody).
+_MEDIA_WORDS = re.compile(
+    r"\b(?:photos?|photographs?|videos?|images?|pictures?|graphics?|gallery|audio|live|watch|"
+    r"file|credit)\b",
     re.IGNORECASE,
 )
 _CAPTION_PREFIX = re.compile(
     r"^(?:photo|image|picture|file photo|photo credit|credit)\s*:\s*\S", re.IGNORECASE
 )
-_BYLINES = (
+_NAME = r"[A-Z][\w’'.-]*(?:\s+[A-Z][\w’'.-]*){0,3}"
+# Credit formulas that say what they are ('... contributed to this report', 'Reporting by
+# Jane Doe; Editing by John Roe'): boilerplate wherever they stand.
+_CREDIT_FORMULAS = (
     re.compile(
         r"^(?:[\w’'.,&-]+\s+){1,24}contributed(?:\s+reporting)?"
-        r"(?:\s+(?:to\s+)?(?:this|the)\s+(?:report|story|article|reporting))?\s*\.?$",
+        r"\s+(?:to\s+)?(?:this|the)\s+(?:report|story|article|reporting)\s*\.?$"
+        r"|^(?:[\w’'.,&-]+\s+){1,24}contributed\s+reporting\s*\.?$",
         re.IGNORECASE,
     ),
+    re.compile(
+        rf"^(?:(?i:additional\s+)?(?i:reporting|writing|editing)\s+by\s+{_NAME}"
+        rf"(?:\s+in\s+{_NAME})?(?:\s*(?:,|;|and|&)\s*)?)+\.?$"
+    ),
+    re.compile(rf"^(?i:sources?)\s*:\s*{_NAME}(?:\s*(?:,|;|/|and|&)\s*{_NAME})*$"),
+)
+# Credit lines known only by their shape ('By Jane Doe', 'Doe reported from Taipei.', '...
+# contributed.'): removed only at the head or tail of the text or next to other chrome.
+_BYLINES = (
+    re.compile(r"^(?:[\w’'.,&-]+\s+){1,24}contributed\s*\.?$", re.IGNORECASE),
     re.compile(
         r"^[A-Z][\w’'.-]*(?:\s+[A-Z][\w’'.-]*){0,3}\s+reported\s+from\s+"
         r"[A-Z][\w’'.-]*(?:,?\s+[A-Z][\w’'.-]*){0,4}\.?$"
@@ -236,6 +297,19 @@ _MANGLED_TOKEN = re.compile(r"[a-z][A-Z]")
 
 _MAX_PASSES = 4
 _MAX_HEAD = 30  # page chrome is looked for only among the first lines
+# The top of a page: title, standfirst, date, byline, caption. A date or byline among the first
+# lines is page furniture even below a standfirst that reads like prose.
+_TOP_LINES = 5
+#: Shape-only rules that the top of a page (its first lines) is evidence enough for.
+_TOP_RULES = frozenset({"page_date", "byline_credit"})
+#: Rules that must stand on their own line (between blank lines) in the body.
+_STANDALONE_RULES = frozenset({"photo_caption", "promo_headline"})
+#: Rules whose removals show that a text is a scraped web page: furniture that speeches,
+#: transcripts and press releases do not carry (dates, bylines and separators do not count).
+_PAGE_RULES = frozenset({
+    "page_chrome", "breadcrumb", "duplicate_title", "share_widget", "newsletter_promo",
+    "explainer_promo", "syndication_disclaimer", "photo_caption", "promo_headline", "author_bio",
+})
 _SYNDICATION_HINTS = ("feed", "edited", "generated", "wire", "modification")
 _NEWSLETTER_HINTS = ("inbox", "newsletter")
 
@@ -256,6 +330,11 @@ def _ends_sentence(s: str) -> bool:
     return s.rstrip("\"”’')]")[-1:] in (".", "!", "?", "…")
 
 
+def _starts_sentence(s: str) -> bool:
+    """Whether a line starts like a new sentence (capital, digit or opening quote)."""
+    return s[0].isupper() or s[0].isdigit() or s[0] in "“\"‘'(["
+
+
 def _is_prose(s: str) -> bool:
     """A line of reporting prose: a sentence-like line (ends in punctuation) or a long line."""
     n = _n_words(s)
@@ -267,9 +346,14 @@ def _headline_like(s: str) -> bool:
     n = _n_words(s)
     if not 3 <= n <= 20 or not (s[0].isupper() or s[0].isdigit()):
         return False
-    if s[-1] in ".!?…:;,\"”’')]" or _SENTENCE_END.search(s):
+    if s[-1] in ".!?…:;,\"”’')]-—–" or _SENTENCE_END.search(s):
         return False
     return not s.startswith(("“", '"', "‘", "'"))
+
+
+def _promo_like(s: str) -> bool:
+    """A headline-like line, or a 'Watch: ...' / 'Listen: ...' line of up to 25 words."""
+    return _headline_like(s) or (_n_words(s) <= 25 and bool(_MEDIA_PROMO.match(s)))
 
 
 def _is_share_widget(s: str) -> bool:
@@ -281,15 +365,28 @@ def _is_share_widget(s: str) -> bool:
     )
 
 
-def _is_caption(s: str) -> bool:
+def _caption_strength(s: str) -> str | None:
+    """'pattern' for a caption with a photo credit proper, 'position' for a looser one."""
     if _CAPTION_PREFIX.match(s):
-        return True
+        return "pattern"
     m = _CREDIT_PAREN.search(s)
-    return bool(m and _n_words(s) <= 60 and _CREDIT_WORDS.search(m.group("credit")))
+    if not m or _n_words(s) > 60:
+        return None
+    credit = m.group("credit")
+    if not re.search(r"[A-Z]", _MEDIA_WORDS.sub("", credit)):
+        return None  # '(VIDEO, PHOTOS)': no one is credited
+    if _CREDIT_STRICT.search(credit):
+        return "pattern"
+    return "position" if _CREDIT_WORDS.search(credit) else None
 
 
-def _is_byline(s: str) -> bool:
-    return _n_words(s) <= 25 and any(p.match(s) for p in _BYLINES)
+def _byline_strength(s: str) -> str | None:
+    """'pattern' for a credit formula, 'position' for a line shaped like a byline."""
+    if _n_words(s) > 25:
+        return None
+    if any(p.match(s) for p in _CREDIT_FORMULAS):
+        return "pattern"
+    return "position" if any(p.match(s) for p in _BYLINES) else None
 
 
 def _is_bio(s: str) -> bool:
@@ -312,30 +409,46 @@ def _is_bio(s: str) -> bool:
     return roles >= 2
 
 
-def _whole_line_rule(s: str) -> str | None:
-    """Rules that look at one line on its own, wherever it is."""
+def _line_rule(s: str) -> tuple[str, str] | None:
+    """The rule a line matches on its own, with the evidence it still needs.
+
+    Returns ``(rule, "pattern")`` for a known boilerplate pattern (removed wherever it stands),
+    ``(rule, "position")`` for a line whose shape alone is not enough (removed only at the head
+    or tail of the text or next to other chrome), or None.
+    """
     if _n_words(s) > 60:
         return None  # a long line is a paragraph of prose: no whole-line rule applies
     if _SEPARATOR.match(s):
-        return "separator"
-    if _DATE_HEADER.match(s) and _DATE_HEADER.match(s).end() == len(s):
-        return "date_header"
+        return "separator", "pattern"
+    m = _DATE_HEADER.match(s)
+    if m and m.end() == len(s):
+        return "date_header", "pattern"
     if _is_share_widget(s):
-        return "share_widget"
+        return "share_widget", "pattern"
     if len(s) <= 80 and _PAGE_DATE.match(s):
-        return "page_date"
-    if len(s) <= 60 and _CHROME_LINE.match(s):
-        return "page_chrome"
-    if _n_words(s) <= 25 and _LINK_PROMO.match(s):
-        return "promo_headline"
-    if _is_caption(s):
-        return "photo_caption"
-    if _is_byline(s):
-        return "byline_credit"
-    if _n_words(s) <= 50 and _mentions(s, _SYNDICATION_HINTS) and _SYNDICATION.search(s):
-        return "syndication_disclaimer"
+        return "page_date", "position"
+    if len(s) <= 60 and (_CHROME_LINE.match(s) or _TIMESTAMP.match(s)):
+        return "page_chrome", "pattern"
+    if _n_words(s) <= 25:
+        if _LINK_PROMO.match(s):
+            return "promo_headline", "pattern"
+        m = _MEDIA_PROMO.match(s)
+        if m and _headline_like(m.group("rest")):
+            return "promo_headline", "pattern"
+        if _LINK_MARKER.search(s) and _headline_like(s[:-1].rstrip()):
+            return "promo_headline", "pattern"
+    strength = _caption_strength(s)
+    if strength:
+        return "photo_caption", strength
+    strength = _byline_strength(s)
+    if strength:
+        return "byline_credit", strength
+    if _n_words(s) <= 50 and _mentions(s, _SYNDICATION_HINTS):
+        cues = {m.group().lower() for m in _SYNDICATION.finditer(s)}
+        if cues:  # one cue may be a sentence about editing; two are the disclaimer
+            return "syndication_disclaimer", "pattern" if len(cues) >= 2 else "position"
     if len(s) <= 160 and _mentions(s, _NEWSLETTER_HINTS) and _NEWSLETTER.fullmatch(s.rstrip(".!: ")):
-        return "newsletter_promo"
+        return "newsletter_promo", "pattern"
     return None
 
 
@@ -358,6 +471,17 @@ def _is_mangled(tok: str) -> bool:
     return bool(_MANGLED_TOKEN.search(tok.strip("“”\"'‘’(),.;:!?")))
 
 
+def _is_garbled(tok: str) -> bool:
+    """Case that no name or brand has: 'viSit', 'MoScoW', 'SayS' (not 'McCain', 'iPhone')."""
+    word = tok.strip("“”\"'‘’(),.;:!?")
+    if not word.isalpha() or len(word) < 3:
+        return False
+    if word[0].islower() and any(ch.isupper() for ch in word[2:]):
+        return True  # lower-case start with a capital past the second letter
+    flips = len(_MANGLED_TOKEN.findall(word))
+    return flips >= 2 or (word[-1].isupper() and word[-2].islower() and len(word) >= 4)
+
+
 def _cut_mangled(s: str) -> tuple[str, str] | None:
     """Cut a promo headline in mangled case ('Xi viSit to MoScoW ...') glued into a paragraph."""
     if len(_MANGLED_TOKEN.findall(s)) < 3:
@@ -377,6 +501,8 @@ def _cut_mangled(s: str) -> tuple[str, str] | None:
                 break
         if len(mangled) < 3 or len(mangled) / (mangled[-1] + 1) < 0.5:
             continue
+        if sum(_is_garbled(toks[k].group()) for k in mangled) < 3:
+            continue  # names such as 'McCain' or 'DeSantis' are not a garbled promo
         end = toks[mangled[-1]].end()
         after = s[end:].lstrip()
         if after and not (after[0].isupper() or after[0] in "“\"‘'"):
@@ -391,9 +517,12 @@ def _cut_mangled(s: str) -> tuple[str, str] | None:
 # One pass over the lines
 # --------------------------------------------------------------------------------------------
 def _clean_pass(
-    lines: list[tuple[int, str]],
+    lines: list[tuple[int, str]], *, rules: bool = True,
 ) -> tuple[list[tuple[int, str]], list[Removal]]:
-    """Apply every rule once; return (paragraphs as (line_no, text), removals)."""
+    """Apply every rule once; return (paragraphs as (line_no, text), removals).
+
+    With ``rules=False`` nothing is removed: only the paragraphs are rebuilt.
+    """
     removed: list[Removal] = []
     texts = [t for _, t in lines]
     nums = [n for n, _ in lines]
@@ -401,16 +530,45 @@ def _clean_pass(
     nonempty = [i for i, t in enumerate(texts) if t]
     if not nonempty:
         return [], []
+    has_blank = any(not texts[i] for i in range(nonempty[0], nonempty[-1] + 1))
+    if rules:
+        _apply_rules(texts, nums, rule_of, nonempty, has_blank, removed)
 
+    # Paragraphs: blocks between blank lines, or every line when there are no blank lines.
+    paragraphs: list[tuple[int, str]] = []
+    block: list[int] = []
+    for i in range(len(texts)) if has_blank else nonempty:
+        if not texts[i] or not has_blank:
+            if block:
+                paragraphs.append((nums[block[0]], " ".join(texts[j] for j in block)))
+                block = []
+            if not has_blank and rule_of[i] is None and texts[i]:
+                paragraphs.append((nums[i], texts[i]))
+            continue
+        if rule_of[i] is None:
+            block.append(i)
+    if block:
+        paragraphs.append((nums[block[0]], " ".join(texts[j] for j in block)))
+    removed.sort(key=lambda r: r.line_no)
+    return paragraphs, removed
+
+
+def _apply_rules(
+    texts: list[str], nums: list[int], rule_of: list[str | None], nonempty: list[int],
+    has_blank: bool, removed: list[Removal],
+) -> None:
+    """Decide which lines are chrome (``rule_of``), cut fragments from kept lines (``texts``)."""
     # 1. A date header at the top, possibly glued to the first paragraph.
     for i in nonempty[:3]:
         m = _DATE_HEADER.match(texts[i])
         if m and m.end() < len(texts[i]):
             removed.append(Removal(nums[i], "date_header", m.group(), inline=True))
             texts[i] = texts[i][m.end():].strip()
-
-    first, last = nonempty[0], nonempty[-1]
-    has_blank = any(not texts[i] for i in range(first, last + 1))
+    nonempty[:] = [i for i in nonempty if texts[i]]
+    if not nonempty:
+        return
+    last = nonempty[-1]
+    pos = {i: k for k, i in enumerate(nonempty)}
 
     def standalone(i: int) -> bool:
         if not has_blank:
@@ -419,19 +577,31 @@ def _clean_pass(
         next_blank = i == len(texts) - 1 or not texts[i + 1]
         return prev_blank and next_blank
 
+    def neighbours(i: int) -> tuple[int | None, int | None]:
+        k = pos[i]
+        return (nonempty[k - 1] if k else None,
+                nonempty[k + 1] if k + 1 < len(nonempty) else None)
+
     # 2. The head: lines above the first line of prose (at most _MAX_HEAD lines).
     first_prose = next((i for i in nonempty if _is_prose(texts[i])), None)
     cap = nonempty[min(_MAX_HEAD, len(nonempty) - 1)]
     head_end = min(first_prose if first_prose is not None else last + 1, cap)
     head = [i for i in nonempty if i < head_end]
 
-    # 3. Rules on single lines.
+    # 3. Rules on single lines. A known boilerplate pattern is removed wherever it stands; a
+    #    line that only has the shape of chrome waits (``pending``) for positional evidence.
+    pending: dict[int, str] = {}
     prev_rule: str | None = None
     breadcrumbs: list[str] = []
     for i in nonempty:
         s = texts[i]
-        rule = _whole_line_rule(s)
-        if rule is None and i < head_end:
+        found = _line_rule(s)
+        rule = found[0] if found else None
+        if found and found[1] == "position" and i >= head_end and (
+            found[0] not in _TOP_RULES or pos[i] >= _TOP_LINES
+        ):
+            pending[i], rule = found[0], None
+        if rule is None and i not in pending and i < head_end:
             if _TEMPERATURE.match(s):
                 rule = "page_chrome"
             elif prev_rule == "page_chrome" and _PLACE.match(s) and _n_words(s) <= 4:
@@ -446,19 +616,22 @@ def _clean_pass(
                 texts[j] == s for j in head if j < i
             ):
                 rule = "duplicate_title"
-        if rule in {"photo_caption", "promo_headline"} and not standalone(i) and i >= head_end:
+        if i >= head_end and not standalone(i) and (
+            rule in _STANDALONE_RULES or pending.get(i) in _STANDALONE_RULES
+        ):
             rule = None  # only a line standing on its own is a caption or a promo
+            pending.pop(i, None)
+        if rule == "promo_headline" and i == nonempty[0]:
+            rule = None  # the first line is the page's own title ('Watch: ...' on a video page)
         rule_of[i] = rule
         prev_rule = rule
 
-    # 4. Author-bio filler among the last lines.
-    for i in nonempty[-3:]:
-        if rule_of[i] is None and _is_bio(texts[i]):
-            rule_of[i] = "author_bio"
-
-    # 5. A trailing explainer-promo block: heading + 'Label: blurb' paragraphs to the end.
-    #    Walk back from the end while lines are 'Label: blurb' paragraphs or already removed.
+    # 4. The tail: the run of lines at the end that are all chrome or look like it (credits,
+    #    a date, generated author-bio filler among the last three lines), then a trailing
+    #    explainer-promo block (a heading followed only by 'Label: blurb' paragraphs), then the
+    #    tail again (credits just above that block).
     body = [i for i in nonempty if i >= head_end] if first_prose is not None else []
+    _mark_tail(texts, rule_of, nonempty, pending)
     labels: list[int] = []
     for h in reversed(body):
         if rule_of[h] is not None:
@@ -466,15 +639,62 @@ def _clean_pass(
         if _LABEL_PARA.match(texts[h]):
             labels.append(h)
             continue
-        if len(labels) >= 2 and standalone(h) and _headline_like(texts[h]):
-            for j in (h, *labels):
+        names = [texts[j].split(":", 1)[0].strip().lower() for j in labels]
+        if len(labels) >= 2 and len(set(names)) == len(names) and standalone(h) \
+                and _headline_like(texts[h]):
+            for j in (h, *labels):  # distinct labels: a list of links, not a dialogue
                 rule_of[j] = "explainer_promo"
         break
+    _mark_tail(texts, rule_of, nonempty, pending)
 
-    # 6. Headline-like lines standing alone in the body: related-story promos, headings.
-    #    (Only in a text that has prose; a text of short lines only is left alone.)
-    for i in body:
-        if rule_of[i] is None and standalone(i) and _headline_like(texts[i]):
+    # 5. Lines that look like chrome next to lines that are chrome (repeated: a run of them).
+    changed = True
+    while changed:
+        changed = False
+        for i, rule in list(pending.items()):
+            if rule_of[i] is None and any(
+                j is not None and rule_of[j] is not None for j in neighbours(i)
+            ):
+                rule_of[i] = rule
+                del pending[i]
+                changed = True
+
+    # 6. Headline-like lines standing alone in the body. Evidence that one is not the
+    #    text's own: it repeats the title (the first line, or the start of a first line the
+    #    title is glued to); it sits next to chrome; it is one of three or more in a row (a
+    #    list of links); or the text is a scraped page (it carries page furniture) and the line
+    #    stands between two paragraphs without breaking a sentence (the one above is finished,
+    #    the one below starts anew). A text of short lines only, or without page furniture,
+    #    keeps them all.
+    title = texts[nonempty[0]]
+    candidates = [i for i in body if rule_of[i] is None and i != nonempty[0] and standalone(i)
+                  and _promo_like(texts[i])]
+    for i in candidates:
+        s = texts[i]
+        if _headline_like(s) and (s == title or title.startswith(s + " ")):
+            rule_of[i] = "duplicate_title"
+    runs: list[list[int]] = []
+    for i in candidates:
+        if runs and pos[i] == pos[runs[-1][-1]] + 1:
+            runs[-1].append(i)
+        else:
+            runs.append([i])
+    for run in runs:
+        if len(run) >= 3:
+            for i in run:
+                rule_of[i] = rule_of[i] or "promo_headline"
+    page = any(r in _PAGE_RULES for r in rule_of if r)
+    for i in candidates:
+        if rule_of[i] is not None:
+            continue
+        before, after = neighbours(i)
+        near = any(j is not None and rule_of[j] is not None for j in (before, after))
+        between = (
+            before is not None and after is not None
+            and (rule_of[before] is not None or _ends_sentence(texts[before]))
+            and (rule_of[after] is not None or _starts_sentence(texts[after]))
+        )
+        if near or (page and between):
             rule_of[i] = "promo_headline"
 
     # 7. Fragments cut from kept lines.
@@ -493,26 +713,60 @@ def _clean_pass(
         if not texts[i]:
             rule_of[i] = "dropped"
 
-    # 8. Paragraphs: blocks between blank lines, or every line when there are no blank lines.
-    paragraphs: list[tuple[int, str]] = []
-    block: list[int] = []
-    for i in range(len(texts)) if has_blank else nonempty:
-        if not texts[i] or not has_blank:
-            if block:
-                paragraphs.append((nums[block[0]], " ".join(texts[j] for j in block)))
-                block = []
-            if not has_blank and rule_of[i] is None:
-                paragraphs.append((nums[i], texts[i]))
+
+def _mark_tail(
+    texts: list[str], rule_of: list[str | None], nonempty: list[int], pending: dict[int, str],
+) -> None:
+    """Remove the pending lines (and author-bio filler) of the run of chrome ending the text."""
+    for k in range(len(nonempty) - 1, -1, -1):
+        i = nonempty[k]
+        if rule_of[i] is not None:
             continue
-        if rule_of[i] is None:
-            block.append(i)
-    if block:
-        paragraphs.append((nums[block[0]], " ".join(texts[j] for j in block)))
-    removed.sort(key=lambda r: r.line_no)
-    return paragraphs, removed
+        if i in pending:
+            rule_of[i] = pending.pop(i)
+        elif k >= len(nonempty) - 3 and _is_bio(texts[i]):
+            rule_of[i] = "author_bio"
+        else:
+            break
 
 
-def clean_text(raw: str) -> tuple[str, list[Removal]]:
+def check_profile(profile: object, *, option: str = "profile") -> str:
+    """Return ``profile`` if it names a cleaning profile, else raise an error that says so.
+
+    Parameters
+    ----------
+    profile : object
+        The value given.
+    option : str
+        The name of the option it was given as (used in the message).
+
+    Returns
+    -------
+    str
+        ``profile``, a key of :data:`PROFILES`.
+
+    Raises
+    ------
+    CorpusError
+        ``profile`` is not a key of :data:`PROFILES`; the message names the option and the
+        valid values.
+
+    Examples
+    --------
+    >>> check_profile("none")
+    'none'
+    >>> check_profile("web", option="clean")
+    Traceback (most recent call last):
+    ...
+    analysis.errors.CorpusError: clean='web' is not a cleaning profile. Valid values: 'news' (...), 'none' (...).
+    """
+    if isinstance(profile, str) and profile in PROFILES:
+        return profile
+    valid = ", ".join(f"{k!r} ({v.split(':')[0]})" for k, v in PROFILES.items())
+    raise CorpusError(f"{option}={profile!r} is not a cleaning profile. Valid values: {valid}.")
+
+
+def clean_text(raw: str, *, profile: str = "news") -> tuple[str, list[Removal]]:
     """Clean one article's raw text and report every line or fragment removed.
 
     Steps: :func:`normalize_text`; then the rules of :data:`RULES` on each line (chrome above
@@ -527,6 +781,9 @@ def clean_text(raw: str) -> tuple[str, list[Removal]]:
     ----------
     raw : str
         The article as decoded from its file.
+    profile : {"news", "none"}
+        Which rules run (see :data:`PROFILES`): ``"news"`` every rule of :data:`RULES`;
+        ``"none"`` no rule (the text is only normalised and its paragraphs rebuilt).
 
     Returns
     -------
@@ -548,13 +805,16 @@ def clean_text(raw: str) -> tuple[str, list[Removal]]:
     >>> [(r.line_no, r.rule) for r in removed]  # doctest: +NORMALIZE_WHITESPACE
     [(1, 'date_header'), (1, 'share_widget'), (5, 'promo_headline'), (8, 'separator'),
      (9, 'byline_credit')]
+    >>> clean_text(raw, profile="none")[1]
+    []
     """
+    rules = check_profile(profile) != "none"
     text = normalize_text(raw)
     lines = list(enumerate(text.split("\n"), start=1))
     removals: list[Removal] = []
     out = None
     for _ in range(_MAX_PASSES):
-        paragraphs, removed = _clean_pass(lines)
+        paragraphs, removed = _clean_pass(lines, rules=rules)
         removals.extend(removed)
         new = "\n\n".join(p for _, p in paragraphs)
         new = unicodedata.normalize("NFC", new)

@@ -26,7 +26,7 @@ from typing import Any
 import pandas as pd
 
 from analysis import config
-from analysis.cleaning import Removal, clean_text
+from analysis.cleaning import Removal, check_profile, clean_text
 from analysis.errors import CorpusError, CorpusWarning
 from analysis.events import Event, _unassigned_message, assign_event, parse_dateline, read_events
 
@@ -36,7 +36,7 @@ TABLE_SUFFIXES = (".csv", ".jsonl", ".ndjson", ".parquet")
 #: Leading columns of the corpus DataFrame, in order (the group column follows ``doc_id``).
 CORPUS_COLUMNS = (
     "doc_id", "event", "event_label", "date", "date_source", "event_source", "source", "title",
-    "file", "n_words", "n_removed", "text", "raw_text",
+    "file", "n_words", "n_removed", "clean_profile", "text", "raw_text",
 )
 _AUTO_PROGRESS = 200
 _WORDS = re.compile(r"\w+(?:['’-]\w+)*")
@@ -287,6 +287,7 @@ def load_corpus(
     manifest: str | Path | bool | None = None,
     events: str | Path | bool | list[Event] | None = None,
     progress: bool | None = False,
+    clean: str = "news",
 ) -> pd.DataFrame:
     """Load a corpus: one row per document with clean text, date and event.
 
@@ -315,6 +316,11 @@ def load_corpus(
         :func:`analysis.events.read_events`.
     progress : bool or None
         Show a tqdm progress bar on stderr; None shows it for 200 documents or more.
+    clean : {"news", "none"}
+        The cleaning profile (:data:`analysis.cleaning.PROFILES`): ``"news"`` removes the page
+        chrome of scraped news pages (every rule of :data:`analysis.cleaning.RULES`);
+        ``"none"`` removes nothing (Unicode and whitespace are still normalised and paragraphs
+        rebuilt): for speeches, transcripts or text that is already clean.
 
     Returns
     -------
@@ -324,15 +330,17 @@ def load_corpus(
         ``page_date`` or ``none``), ``event_source`` (``manifest``, ``table``, ``date``,
         ``cues``, ``tie``, ``none``), ``source`` (outlet: manifest, table or the dateline's
         agency), ``title``, ``file``, ``n_words``, ``n_removed`` (lines or fragments cleaning
-        dropped), ``text`` (clean; paragraphs separated by one blank line), ``raw_text``, then
-        any other manifest or table columns.
+        dropped), ``clean_profile`` (the ``clean`` profile that ran), ``text`` (clean;
+        paragraphs separated by one blank line), ``raw_text``, then any other manifest or table
+        columns.
 
     Raises
     ------
     CorpusError
         Missing path; empty folder; empty, whitespace-only or binary file; a table without the
         text column; a bad manifest (missing file, duplicate id, path outside the folder, bad
-        date); a bad events file; an unknown group column. The message names the file or column.
+        date); a bad events file; an unknown group column; an unknown ``clean`` profile. The
+        message names the file, column or option.
 
     Warns
     -----
@@ -349,7 +357,10 @@ def load_corpus(
      ['004', '2024-beijing', 'manifest']]
     >>> load_corpus(manifest=False)["event"].tolist()
     ['2023-moscow', '2023-moscow', '2023-moscow', '2024-beijing', '2024-beijing']
+    >>> load_corpus(clean="none")["n_removed"].tolist()
+    [0, 0, 0, 0, 0]
     """
+    clean = check_profile(clean, option="clean")
     path = Path(source).expanduser() if source is not None else config.SEEDS_DIR
     if not path.exists():
         raise CorpusError(
@@ -369,12 +380,12 @@ def load_corpus(
         )
     collector = _Collector(_resolve_events(events, beside))
     if kind == "manifest":
-        _load_folder(path, collector, manifest=manifest, progress=progress)
+        _load_folder(path, collector, manifest=manifest, progress=progress, clean=clean)
     elif kind == "table":
         _load_table(path, collector, text_column=text_column, manifest=manifest,
-                    progress=progress)
+                    progress=progress, clean=clean)
     else:
-        _load_files(path.parent, [path.name], None, collector, progress=progress)
+        _load_files(path.parent, [path.name], None, collector, progress=progress, clean=clean)
     frame = collector.frame()
     del collector
     if group not in frame.columns:
@@ -391,8 +402,8 @@ def load_corpus(
     return frame
 
 
-def _new_row(doc_id: str, file: str, raw: str) -> dict[str, Any]:
-    text, removed = clean_text(raw)
+def _new_row(doc_id: str, file: str, raw: str, *, clean: str) -> dict[str, Any]:
+    text, removed = clean_text(raw, profile=clean)
     date, date_source = _text_date(removed)
     title = next((r.line for r in removed if r.rule == "duplicate_title"), None)
     dateline = parse_dateline(text)
@@ -400,7 +411,7 @@ def _new_row(doc_id: str, file: str, raw: str) -> dict[str, Any]:
         "doc_id": doc_id, "event": None, "event_source": None, "date": date,
         "date_source": date_source, "source": dateline.agency if dateline else None,
         "title": title, "file": file, "n_words": _WORDS.subn("", text)[1],
-        "n_removed": len(removed), "text": text, "raw_text": raw,
+        "n_removed": len(removed), "clean_profile": clean, "text": text, "raw_text": raw,
     }
 
 
@@ -427,7 +438,7 @@ def _apply_fields(row: dict[str, Any], fields: dict[str, str], origin: str,
 
 def _load_files(
     folder: Path, names: list[str], table: pd.DataFrame | None, collector: _Collector, *,
-    progress: bool | None,
+    progress: bool | None, clean: str,
 ) -> None:
     listed = {} if table is None else {f: k for k, f in enumerate(table["file"])}
     fallbacks: list[str] = []
@@ -438,7 +449,7 @@ def _load_files(
             fallbacks.append(f"{name} (read as {fallback})")
         k = listed.get(name)
         doc_id = str(table["doc_id"].iat[k]) if k is not None else PurePath(name).stem
-        row = _new_row(doc_id, name, raw)
+        row = _new_row(doc_id, name, raw, clean=clean)
         if k is not None:
             _apply_fields(row, table.iloc[k].to_dict(), "manifest", collector.extra)
         if not row["text"]:
@@ -460,7 +471,7 @@ def _load_files(
 
 def _load_folder(
     folder: Path, collector: _Collector, *, manifest: str | Path | bool | None,
-    progress: bool | None,
+    progress: bool | None, clean: str,
 ) -> None:
     names = _folder_files(folder)
     table = None
@@ -482,12 +493,12 @@ def _load_folder(
             + (f" (it has: {present})" if present else " (it is empty)")
             + ". Put one UTF-8 .txt file per document in it, or pass a .csv/.jsonl/.parquet table."
         )
-    _load_files(folder, names, table, collector, progress=progress)
+    _load_files(folder, names, table, collector, progress=progress, clean=clean)
 
 
 def _load_table(
     path: Path, collector: _Collector, *, text_column: str,
-    manifest: str | Path | bool | None, progress: bool | None,
+    manifest: str | Path | bool | None, progress: bool | None, clean: str,
 ) -> None:
     # identifiers stay text ("000" must not become 0); other columns keep their types
     table = _read_table(path, dtype={"doc_id": str, "file": str}) if path.suffix.lower() != ".parquet" \
@@ -531,7 +542,7 @@ def _load_table(
                 f"{path}: row {k} (doc_id {ids[k]}) has no text in column {text_column!r}. "
                 "Fill it or drop the row."
             )
-        row = _new_row(ids[k], path.name, value)
+        row = _new_row(ids[k], path.name, value, clean=clean)
         if dates is not None and not pd.isna(dates.iat[k]):
             row["date"] = dates.iat[k].date()
             row["date_source"] = "table"
@@ -619,35 +630,46 @@ class _Collector:
         return pd.DataFrame(columns)
 
 
-def _iter_removals(corpus: pd.DataFrame) -> Iterator[tuple[str, Removal]]:
-    for doc_id, raw in zip(corpus["doc_id"], corpus["raw_text"], strict=True):
-        for r in clean_text(raw)[1]:
-            yield str(doc_id), r
+def _iter_removals(corpus: pd.DataFrame) -> Iterator[tuple[str, str, Removal]]:
+    """(doc_id, profile that ran, removal) for every removal, document by document."""
+    profiles = (corpus["clean_profile"] if "clean_profile" in corpus.columns
+                else pd.Series("news", index=corpus.index))
+    for doc_id, raw, profile in zip(corpus["doc_id"], corpus["raw_text"], profiles, strict=True):
+        if pd.isna(profile):
+            profile = "news"
+        profile = check_profile(profile, option=f"document {doc_id!s}: clean_profile")
+        for r in clean_text(raw, profile=profile)[1]:
+            yield str(doc_id), profile, r
 
 
 def cleaning_audit(corpus: pd.DataFrame) -> pd.DataFrame:
-    """Every line (or fragment) cleaning removed, with the rule that removed it.
+    """Every line (or fragment) cleaning removed, with the rule and the profile that removed it.
 
-    Recomputed from ``raw_text``, so it stays correct for any subset or concatenation of
-    corpora.
+    Recomputed from ``raw_text`` with each document's ``clean_profile``, so it stays correct
+    for any subset or concatenation of corpora.
 
     Parameters
     ----------
     corpus : pandas.DataFrame
-        From :func:`load_corpus` (needs ``doc_id`` and ``raw_text``).
+        From :func:`load_corpus` (needs ``doc_id`` and ``raw_text``; ``clean_profile`` is taken
+        as ``"news"`` when the column is missing).
 
     Returns
     -------
     pandas.DataFrame
         Columns ``doc_id``, ``line_no`` (1-based line of the raw text), ``rule`` (see
-        :data:`analysis.cleaning.RULES`), ``line`` (the removed text) and ``inline`` (True when
-        only that fragment was cut from a kept line).
+        :data:`analysis.cleaning.RULES`), ``line`` (the removed text), ``inline`` (True when
+        only that fragment was cut from a kept line) and ``profile`` (the cleaning profile
+        that ran, :data:`analysis.cleaning.PROFILES`). Under the ``"none"`` profile the table
+        is empty.
 
     Examples
     --------
     >>> audit = cleaning_audit(load_corpus())
-    >>> audit[audit["doc_id"] == "003"][["line_no", "rule"]].values.tolist()
-    [[18, 'separator'], [19, 'byline_credit'], [20, 'author_bio']]
+    >>> audit[audit["doc_id"] == "003"][["line_no", "rule", "profile"]].values.tolist()
+    [[18, 'separator', 'news'], [19, 'byline_credit', 'news'], [20, 'author_bio', 'news']]
+    >>> len(cleaning_audit(load_corpus(clean="none")))
+    0
     """
     for col in ("doc_id", "raw_text"):
         if col not in corpus.columns:
@@ -656,8 +678,10 @@ def cleaning_audit(corpus: pd.DataFrame) -> pd.DataFrame:
                 "DataFrame returned by load_corpus()."
             )
     records = [
-        (doc_id, r.line_no, r.rule, r.line, r.inline) for doc_id, r in _iter_removals(corpus)
+        (doc_id, r.line_no, r.rule, r.line, r.inline, profile)
+        for doc_id, profile, r in _iter_removals(corpus)
     ]
-    audit = pd.DataFrame(records, columns=["doc_id", "line_no", "rule", "line", "inline"])
+    audit = pd.DataFrame(records,
+                         columns=["doc_id", "line_no", "rule", "line", "inline", "profile"])
     return audit.astype({"doc_id": "string", "line_no": "int64", "rule": "string",
-                         "line": "string", "inline": "bool"})
+                         "line": "string", "inline": "bool", "profile": "string"})

@@ -14,7 +14,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from analysis import config
-from analysis.cleaning import RULES, clean_text, normalize_text
+from analysis.cleaning import PROFILES, RULES, clean_text, normalize_text
+from analysis.errors import CorpusError
 
 SEEDS = Path(config.SEEDS_DIR)
 
@@ -210,14 +211,15 @@ def test_crlf_and_cr_give_the_same_clean_text_as_lf():
         ("Published: 2024-01-05 Leaders met in Oslo on Friday to sign the accord.", "date_header"),
         ("Share this article", "share_widget"),
         ("Facebook Twitter Email", "share_widget"),
-        ("Tuesday, March 21, 2023", "page_date"),
         ("Advertisement", "page_chrome"),
+        ("8 min ago", "page_chrome"),
         ("Read more: Xi lands in Moscow for talks", "promo_headline"),
         ("Putin greets Xi at the Kremlin (AP Photo/Jane Doe)", "photo_caption"),
         ("Photo: Reuters", "photo_caption"),
-        ("By Jane Doe and John Roe", "byline_credit"),
-        ("Associated Press writer Jim Heintz in Tallinn, Estonia, contributed.", "byline_credit"),
-        ("Reporting by Jane Doe; Editing by John Roe", "byline_credit"),
+        ("Associated Press writer Jim Heintz in Tallinn, Estonia, contributed to this report.",
+         "byline_credit"),
+        ("Reporting by Jane Doe in Oslo; Editing by John Roe", "byline_credit"),
+        ("Source: Nordic News Agency", "byline_credit"),
         ("(This story has not been edited by NDTV staff and is auto-generated from a syndicated "
          "feed.)", "syndication_disclaimer"),
         ("Sign up for our daily newsletter", "newsletter_promo"),
@@ -230,6 +232,45 @@ def test_generic_rules_catch_other_outlets_chrome(line, rule):
     assert [r.rule for r in removed] == [rule]
     assert "Leaders met on Friday to sign the accord." in text
     assert text.endswith("They said more.")
+
+
+# Lines that only have the shape of chrome (a date, a byline) were removed wherever they stood
+# until the speeches of issue 13 showed what shape alone costs. They go at the top of the page,
+# in the chrome that ends it, or next to other chrome; between two paragraphs of prose they stay.
+SHAPE_ONLY = [
+    ("Tuesday, March 21, 2023", "page_date"),
+    ("By Jane Doe and John Roe", "byline_credit"),
+    ("Associated Press writer Jim Heintz in Tallinn, Estonia, contributed.", "byline_credit"),
+    ("Jane Doe reported from Oslo, Norway.", "byline_credit"),
+]
+PROSE = ("OSLO — Leaders met on Friday to sign the accord on energy and fishing rights.\n\n"
+         "The talks ran late into the night, officials said after the session.\n\n"
+         "Both sides called the deal a first step toward a wider pact.")
+
+
+@pytest.mark.parametrize("line, rule", SHAPE_ONLY)
+def test_shape_only_chrome_is_removed_at_the_top_and_at_the_end(line, rule):
+    for raw in (f"Nordic leaders sign accord\n\n{line}\n\n{PROSE}", f"{PROSE}\n\n___\n{line}"):
+        text, removed = clean_text(raw)
+        assert [r.rule for r in removed if r.rule != "separator"] == [rule]
+        assert line not in text and "Both sides called the deal" in text
+
+
+@pytest.mark.parametrize("line, rule", SHAPE_ONLY)
+def test_shape_only_chrome_is_removed_next_to_other_chrome(line, rule):
+    head, rest = PROSE.split("\n\n", 1)
+    raw = f"{head}\n\nAdvertisement\n\n{line}\n\n{rest}"
+    assert [r.rule for r in clean_text(raw)[1]] == ["page_chrome", rule]
+
+
+@pytest.mark.parametrize("line, _rule", SHAPE_ONLY)
+def test_shape_only_lines_between_paragraphs_of_prose_are_kept(line, _rule):
+    # below the top of the page (its first five lines), above the last paragraph
+    paras = PROSE.split("\n\n") * 2
+    raw = "\n\n".join([*paras[:5], line, paras[5], "They meet again in May."])
+    text, removed = clean_text(raw)
+    assert removed == []
+    assert text == raw
 
 
 def test_head_chrome_breadcrumb_with_separators_and_weather_widget():
@@ -275,6 +316,139 @@ def test_text_of_short_lines_only_is_left_alone():
 def test_empty_and_blank_input():
     assert clean_text("") == ("", [])
     assert clean_text(" \n\u00a0\n\t\r\n") == ("", [])
+
+
+# --- text without page chrome keeps every line (issue 13) --------------------------------------
+# Hand-written, in the shapes that the old shape-only promo rule removed from convention
+# speeches: short title-case lines, lines cut off with a dash, names with inner capitals.
+SPEECH = (
+    "Thank you. Thank you so much.\n"
+    "It is an honor to stand here tonight with the people of this great state.\n"
+    "In Cincinnati — in Cincinnati I met Ginny\n"
+    "The Affordable Care Act will cover people like Margaret\n"
+    "They would end the guaranteed benefits of our seniors —\n"
+    "And I say to you tonight that we will not go back.\n"
+    "Listen: we are going to win this fight.\n"
+    "Writing by candlelight, my grandmother kept a diary of every harvest.\n"
+    "McConnell and McCain met DeSantis. They talked about the budget for an hour.\n"
+    "The law has not been edited by Congress since 1990, and it shows.\n"
+    "By November\n"
+    "Four More Years\n"
+    "God Bless America"
+)
+ESSAY = (
+    "The river has shaped this valley for ten thousand years, and it still does.\n\n"
+    "A Town Built On Water\n\n"
+    "The first mills were built in 1820 along the eastern bank of the river.\n\n"
+    "The Floods of 1927 and 1951\n\n"
+    "Twice the water rose above the bridge, and twice the town rebuilt it.\n\n"
+    "Tuesday, March 21, 2023\n\n"
+    "On that day the council voted to build a new dam upstream.\n\n"
+    "What Comes Next\n\n"
+    "The council meets again in June to decide how to pay for it."
+)
+HEARING = (
+    "The hearing opened at nine with a statement from the chair, who thanked the witnesses.\n\n"
+    "Questions From The Committee\n\n"
+    "Chair Smith: Why was the report late?\n\n"
+    "Witness Jones: We needed more time to check the figures.\n\n"
+    "Chair Smith: And when will it be ready?"
+)
+
+
+def test_speech_lines_without_chrome_all_survive():
+    text, removed = clean_text(SPEECH)
+    assert removed == []
+    assert text.split("\n\n") == SPEECH.split("\n")
+
+
+@pytest.mark.parametrize("raw", [ESSAY, HEARING], ids=["essay_with_headings", "hearing"])
+def test_prose_with_short_title_case_lines_survives(raw):
+    # section headings, a date heading and speaker labels are the text's own lines
+    assert clean_text(raw) == (raw, [])
+
+
+def test_headline_between_paragraphs_goes_only_on_a_page_with_furniture():
+    body = ("OSLO — Leaders met on Friday to sign the accord on energy and fishing rights.\n\n"
+            "Fishing fleets return to a quiet Oslo harbour after the storm\n\n"
+            "The talks ran late into the night, officials said after the session.")
+    assert clean_text(body) == (body, [])  # nothing says the line is not the text's own
+    text, removed = clean_text("Share this article\n\n" + body)
+    assert [(r.line_no, r.rule) for r in removed] == [(1, "share_widget"), (5, "promo_headline")]
+    assert "Fishing fleets" not in text
+    # at the very end (a cut-off last sentence looks the same) it stays, even on a page
+    end = body.rsplit("\n\n", 1)[0]
+    assert [r.rule for r in clean_text("Share this article\n\n" + end)[1]] == ["share_widget"]
+
+
+def test_related_links_block_and_link_list_are_removed():
+    head, rest = PROSE.split("\n\n", 1)
+    links = ["Fishing fleets return to Oslo harbour", "Norway's oil fund posts a record year",
+             "Swedish court rules on wolf cull"]
+    raw = "\n\n".join([head, "Related stories", *links[:2], rest])
+    text, removed = clean_text(raw)
+    assert [r.rule for r in removed] == ["page_chrome", "promo_headline", "promo_headline"]
+    assert text == PROSE
+    # three headlines in a row between paragraphs are a list of links even without a heading
+    raw = "\n\n".join([head, *links, rest])
+    assert [r.rule for r in clean_text(raw)[1]] == ["promo_headline"] * 3
+    # two in a row (as in a transcript cut into lines) are not
+    raw = "\n\n".join([head, *links[:2], rest])
+    assert clean_text(raw)[1] == []
+
+
+def test_title_repeated_in_the_body_is_removed():
+    title = "Nordic leaders sign energy accord in Oslo"
+    paras = PROSE.split("\n\n")
+    text, removed = clean_text("\n\n".join([title, paras[0], title, *paras[1:]]))
+    assert [(r.line_no, r.rule) for r in removed] == [(5, "duplicate_title")]
+    assert text == "\n\n".join([title, *paras])
+    # the title glued to the first paragraph, then repeated on its own
+    raw = "\n\n".join([f"{title} {paras[0]}", title, *paras[1:]])
+    assert [(r.line_no, r.rule) for r in clean_text(raw)[1]] == [(3, "duplicate_title")]
+
+
+def test_page_chrome_around_prose_is_still_removed():
+    raw = ("Home > World > Europe\n\nNordic leaders sign accord\n\nBy Jane Doe\n\n"
+           f"{PROSE}\n\nAdvertisement\n\n___\nJane Doe reported from Oslo, Norway.")
+    text, removed = clean_text(raw)
+    assert [r.rule for r in removed] == ["breadcrumb", "byline_credit", "page_chrome",
+                                         "separator", "byline_credit"]
+    assert text == "Nordic leaders sign accord\n\n" + PROSE
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "Historic handshake: leaders meet in Oslo (VIDEO, PHOTOS)\n\n" + PROSE,  # no one credited
+        "Watch: Nordic leaders arrive in Oslo for the summit\n\n" + PROSE,  # the page's title
+    ],
+)
+def test_title_lines_that_resemble_captions_or_promos_are_kept(raw):
+    assert clean_text(raw) == (raw, [])
+
+
+# --- profiles --------------------------------------------------------------------------------
+def test_profile_none_removes_nothing_and_only_normalises():
+    raw = seed("001")
+    text, removed = clean_text(raw, profile="none")
+    assert removed == []
+    # by hand: blocks between blank lines become paragraphs, their lines joined by a space
+    blocks = [" ".join(b.split()) for b in raw.replace("\u00a0", " ").split("\n\n") if b.strip()]
+    assert text == "\n\n".join(blocks)
+    assert text.startswith("13.2 C Los Angeles Monday, October 2, 2023 Home Feeds Xi and Putin")
+    assert text.endswith("auto-generated from a syndicated feed.")
+    assert clean_text(text, profile="none") == (text, [])  # idempotent
+
+
+@pytest.mark.parametrize("bad", ["web", "News", "", None, 1])
+def test_bad_profile_names_the_option_and_the_valid_values(bad):
+    with pytest.raises(CorpusError) as err:
+        clean_text("Some text.", profile=bad)
+    msg = str(err.value)
+    assert msg.startswith(f"profile={bad!r} is not a cleaning profile")
+    assert "'news'" in msg and "'none'" in msg
+    assert set(PROFILES) == {"news", "none"}
 
 
 # --- properties ------------------------------------------------------------------------------

@@ -117,7 +117,9 @@ def test_n_words_and_n_removed(seeds, tmp_path):
 
 def test_cleaning_audit_table(seeds):
     audit = cleaning_audit(seeds)
-    assert list(audit.columns) == ["doc_id", "line_no", "rule", "line", "inline"]
+    assert list(audit.columns) == ["doc_id", "line_no", "rule", "line", "inline", "profile"]
+    assert (audit["profile"] == "news").all()  # the default profile ran
+    assert seeds["clean_profile"].tolist() == ["news"] * 5
     assert audit.groupby("doc_id").size().tolist() == seeds["n_removed"].tolist()
     assert set(audit["rule"]) <= set(RULES)
     row = audit[(audit["doc_id"] == "004") & (audit["line_no"] == 37)].iloc[0]
@@ -130,6 +132,28 @@ def test_cleaning_audit_table(seeds):
 def test_cleaning_audit_needs_raw_text():
     with pytest.raises(CorpusError, match=r"no 'raw_text' column"):
         cleaning_audit(pd.DataFrame({"doc_id": ["a"], "text": ["x"]}))
+
+
+def test_clean_none_keeps_every_line_and_the_audit_says_so(seeds):
+    raw_only = load_corpus(clean="none")
+    assert raw_only["clean_profile"].tolist() == ["none"] * 5
+    assert raw_only["n_removed"].tolist() == [0] * 5
+    # the chrome the news profile removes from 001 is still there
+    assert raw_only["text"].iat[1].startswith("13.2 C Los Angeles Monday, October 2, 2023")
+    assert "contributed to this report" in raw_only["text"].iat[1]
+    assert (raw_only["n_words"] > seeds["n_words"]).all()  # every seed loses a line to "news"
+    audit = cleaning_audit(raw_only)
+    assert len(audit) == 0 and "profile" in audit.columns
+    # a corpus made of both: each document is audited with its own profile
+    both = pd.concat([seeds.iloc[[3]], raw_only.iloc[[3]]], ignore_index=True)
+    assert cleaning_audit(both)["profile"].tolist() == ["news"] * 3
+
+
+@pytest.mark.parametrize("bad", ["web", "NEWS", None])
+def test_bad_clean_profile_is_a_clear_error(bad):
+    with pytest.raises(CorpusError, match=rf"^clean={bad!r} is not a cleaning profile\. "
+                                          r"Valid values: 'news' \(.*\), 'none' \("):
+        load_corpus(clean=bad)
 
 
 def test_group_from_manifest_column(tmp_path):
