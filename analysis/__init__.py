@@ -16,6 +16,8 @@ True
 from __future__ import annotations
 
 import importlib
+import sys
+import types
 from typing import Any
 
 #: module (under ``analysis``) -> the public names it provides.
@@ -46,6 +48,24 @@ _MODULES: dict[str, tuple[str, ...]] = {
 _EXPORTS: dict[str, str] = {name: module for module, names in _MODULES.items() for name in names}
 
 __all__: list[str] = sorted(_EXPORTS, key=str.lower)
+
+
+class _Package(types.ModuleType):
+    """The package object: a public function keeps its name when a module shares it.
+
+    ``analysis.keyness`` and ``analysis.quotes`` are both a module and the function it
+    provides. Importing the module makes Python set the package attribute to the module;
+    the public name must stay the function (``from analysis import quotes`` is the function,
+    as it always was), so that assignment is dropped; the module stays in ``sys.modules``.
+    """
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if isinstance(value, types.ModuleType) and _EXPORTS.get(name) == name:
+            return
+        super().__setattr__(name, value)
+
+
+sys.modules[__name__].__class__ = _Package
 
 
 def __getattr__(name: str) -> Any:
