@@ -28,15 +28,23 @@ import pandas as pd
 from analysis import config
 from analysis.cleaning import Removal, clean_text
 from analysis.errors import CorpusError, CorpusWarning
-from analysis.events import Event, _unassigned_message, assign_event, parse_dateline, read_events
+from analysis.events import (
+    Event,
+    EventRules,
+    assign_event,
+    parse_dateline,
+    read_events,
+    unassigned_message,
+)
 
 __all__ = ["cleaning_audit", "load_corpus", "read_text_file"]
 
 TABLE_SUFFIXES = (".csv", ".jsonl", ".ndjson", ".parquet")
 #: Leading columns of the corpus DataFrame, in order (the group column follows ``doc_id``).
 CORPUS_COLUMNS = (
-    "doc_id", "event", "event_label", "date", "date_source", "event_source", "source", "title",
-    "file", "n_words", "n_removed", "text", "raw_text",
+    "doc_id", "event", "event_label", "date", "date_source", "event_source", "event_reason",
+    "event_evidence", "event_scores", "source", "title", "file", "n_words", "n_removed", "text",
+    "raw_text",
 )
 _AUTO_PROGRESS = 200
 _WORDS = re.compile(r"\w+(?:['’-]\w+)*")
@@ -286,6 +294,7 @@ def load_corpus(
     text_column: str = config.DEFAULT_TEXT_COLUMN,
     manifest: str | Path | bool | None = None,
     events: str | Path | bool | list[Event] | None = None,
+    event_rules: EventRules | None = None,
     progress: bool | None = False,
 ) -> pd.DataFrame:
     """Load a corpus: one row per document with clean text, date and event.
@@ -313,6 +322,9 @@ def load_corpus(
         event is inferred (the bundled ``seeds/events.toml`` describes the seeds only, so it is
         used only when passed explicitly). False: do not infer events. A path or a list from
         :func:`analysis.events.read_events`.
+    event_rules : EventRules, optional
+        Overrides the events file's ``preview_days``, ``cue_margin``, ``cue_ratio`` and
+        ``require_phrase`` (see :func:`analysis.events.assign_event`).
     progress : bool or None
         Show a tqdm progress bar on stderr; None shows it for 200 documents or more.
 
@@ -322,10 +334,13 @@ def load_corpus(
         Columns ``doc_id``, ``event`` (``<NA>`` when undecided), ``event_label``, ``date``
         (datetime64, NaT when unknown), ``date_source`` (``manifest``, ``table``, ``header``,
         ``page_date`` or ``none``), ``event_source`` (``manifest``, ``table``, ``date``,
-        ``cues``, ``tie``, ``none``), ``source`` (outlet: manifest, table or the dateline's
-        agency), ``title``, ``file``, ``n_words``, ``n_removed`` (lines or fragments cleaning
-        dropped), ``text`` (clean; paragraphs separated by one blank line), ``raw_text``, then
-        any other manifest or table columns.
+        ``cues``, ``unclear``, ``ruled_out``, ``none``; see
+        :func:`analysis.events.assign_event`), ``event_reason`` (why, in one sentence),
+        ``event_evidence`` (the date, years written, dateline, cues found and events ruled
+        out), ``event_scores`` (cue score per event), ``source`` (outlet: manifest, table or
+        the dateline's agency), ``title``, ``file``, ``n_words``, ``n_removed`` (lines or
+        fragments cleaning dropped), ``text`` (clean; paragraphs separated by one blank line),
+        ``raw_text``, then any other manifest or table columns.
 
     Raises
     ------
@@ -367,7 +382,7 @@ def load_corpus(
             f"{path}: unsupported file type {path.suffix!r}. Pass a folder of .txt files, a "
             ".txt file, or a .csv/.jsonl/.parquet table."
         )
-    collector = _Collector(_resolve_events(events, beside))
+    collector = _Collector(_resolve_events(events, beside), event_rules)
     if kind == "manifest":
         _load_folder(path, collector, manifest=manifest, progress=progress)
     elif kind == "table":
@@ -397,7 +412,8 @@ def _new_row(doc_id: str, file: str, raw: str) -> dict[str, Any]:
     title = next((r.line for r in removed if r.rule == "duplicate_title"), None)
     dateline = parse_dateline(text)
     return {
-        "doc_id": doc_id, "event": None, "event_source": None, "date": date,
+        "doc_id": doc_id, "event": None, "event_source": None, "event_reason": None,
+        "event_evidence": None, "event_scores": None, "date": date,
         "date_source": date_source, "source": dateline.agency if dateline else None,
         "title": title, "file": file, "n_words": _WORDS.subn("", text)[1],
         "n_removed": len(removed), "text": text, "raw_text": raw,
@@ -417,6 +433,7 @@ def _apply_fields(row: dict[str, Any], fields: dict[str, str], origin: str,
             if value:
                 row["event"] = value
                 row["event_source"] = origin
+                row["event_reason"] = f"given in the {origin}"
         elif key in ("source", "title"):
             if value:
                 row[key] = value
@@ -553,25 +570,33 @@ class _Collector:
     _BIG = ("text", "raw_text")
     _CHUNK = 1000
 
-    def __init__(self, events: list[Event] | None) -> None:
+    def __init__(self, events: list[Event] | None, rules: EventRules | None = None) -> None:
         self.events = events
+        self.rules = rules
         self.rows: list[dict[str, Any]] = []
         self.extra: dict[str, None] = {}
         self.pending: dict[str, list[str]] = {k: [] for k in self._BIG}
         self.chunks: dict[str, list[pd.Series]] = {k: [] for k in self._BIG}
-        self.unassigned: dict[str, list[str]] = {"tie": [], "none": []}
+        self.unassigned: dict[str, list[str]] = {}
 
     def add(self, row: dict[str, Any]) -> None:
         if row["event"] is None:
             if self.events is None:
                 row["event_source"] = "none"
+                row["event_reason"] = "no events file"
             else:
+                # a page date (page furniture) only bounds the publication date from above
+                kind = "page" if row["date_source"] == "page_date" else "publication"
                 result = assign_event(row["text"], events=self.events, date=row["date"],
-                                      title=row["title"], doc_id=row["doc_id"], warn=False)
+                                      date_kind=kind, title=row["title"], doc_id=row["doc_id"],
+                                      rules=self.rules, warn=False)
                 row["event"] = result.event
                 row["event_source"] = result.source
+                row["event_reason"] = result.reason
+                row["event_evidence"] = result.evidence
+                row["event_scores"] = result.score_text
                 if result.event is None:
-                    self.unassigned[result.source].append(row["doc_id"])
+                    self.unassigned.setdefault(result.source, []).append(row["doc_id"])
         for k in self._BIG:
             self.pending[k].append(row.pop(k))
         self.rows.append(row)
@@ -587,7 +612,7 @@ class _Collector:
     def frame(self) -> pd.DataFrame:
         for source, names in self.unassigned.items():
             if names:
-                warnings.warn(_unassigned_message(names, source), CorpusWarning, stacklevel=4)
+                warnings.warn(unassigned_message(names, source), CorpusWarning, stacklevel=4)
         self._flush()
         labels = {e.id: e.label for e in self.events or []}
         rows = self.rows

@@ -162,11 +162,14 @@ def test_events_false_and_events_path(tmp_path):
     assert c["event"].isna().all() and (c["event_source"] == "none").all()
     (tmp_path / "ev.toml").write_text(
         '[[event]]\nid = "any"\nlabel = "Any"\nstart = 2023-01-01\nend = 2024-12-31\n', "utf-8")
-    with pytest.warns(CorpusWarning, match=r"^003_f8fb8f83cae5519c: has no date in an event"):
+    with pytest.warns(CorpusWarning, match=r"^001_b823cde6962bd9f1, 003_f8fb8f83cae5519c: has "
+                      r"no date in an event"):
         c = load_corpus(manifest=False, events=tmp_path / "ev.toml")
-    # 001's page date (2023-10-02) is inside this wide window; 003 has no date and no cue
-    assert c["event"].isna().tolist() == [False, False, False, True, False]
-    assert c["event_source"].tolist() == ["date", "date", "date", "none", "date"]
+    # 001's page date (2023-10-02) lies inside this wide window, but a page date is page
+    # furniture, only an upper bound on publication (the story may be from any earlier day of
+    # the window), so it does not decide; the file has no cues. 003 has no date and no cue.
+    assert c["event"].isna().tolist() == [False, True, False, True, False]
+    assert c["event_source"].tolist() == ["date", "none", "date", "none", "date"]
 
 
 # --- tables ---------------------------------------------------------------------------------
@@ -196,7 +199,9 @@ def test_table_sources_carry_columns_through(tmp_path, suffix, seeds):
 
 def test_table_other_text_column_and_row_ids(tmp_path):
     path = tmp_path / "t.csv"
-    pd.DataFrame({"body": ["MOSCOW - Xi met Putin.", "BEIJING - Putin met Xi."]}).to_csv(
+    # a dateline alone (place evidence) no longer decides: each text carries one content cue
+    pd.DataFrame({"body": ["MOSCOW - Xi met Putin after the arrest warrant.",
+                           "BEIJING - Putin, in his fifth term, met Xi."]}).to_csv(
         path, index=False)
     c = load_corpus(path, text_column="body", events=SEEDS_EVENTS)
     assert c["doc_id"].tolist() == ["0", "1"]
@@ -291,8 +296,11 @@ def test_twenty_thousand_files_stream_in_reasonable_time_and_memory(tmp_path):
     folder.mkdir()
     total = 0
     for i in range(20_000):
-        city = "MOSCOW" if i % 2 else "BEIJING"
-        data = f"{city} (AP) — {' '.join(rng.choice(words) for _ in range(150))}.\n\nShare:\n"
+        # dateline plus one content cue of the seeds' events file (a dateline alone no longer
+        # decides an event)
+        city, cue = ("MOSCOW", "arrest warrant") if i % 2 else ("BEIJING", "fifth term")
+        data = (f"{city} (AP) — {cue} {' '.join(rng.choice(words) for _ in range(150))}."
+                "\n\nShare:\n")
         total += len(data.encode("utf-8"))
         (folder / f"doc{i:05d}.txt").write_text(data, encoding="utf-8")
     tracemalloc.start()

@@ -48,11 +48,26 @@ def test_each_seed_by_cues_alone(events, prefix):
     assert result.scores[EXPECTED_EVENT[prefix]] > result.scores[other]
 
 
-def test_001_page_date_outside_windows_does_not_force_an_event(events):
+def test_001_page_date_bounds_the_date_and_cues_decide(events):
+    """001's 'Monday, October 2, 2023' is page furniture: an upper bound on publication. It
+    rules out the Beijing visit (May 2024, after it) and leaves Moscow (March 2023) to the cues."""
     text = clean_seed("001")
     assert parse_dateline(text).city == "RIGA"  # not an event city
-    result = assign_event(text, events=events, date=dt.date(2023, 10, 2), warn=False)
+    result = assign_event(text, events=events, date=dt.date(2023, 10, 2), date_kind="page",
+                          warn=False)
     assert (result.event, result.source) == ("2023-moscow", "cues")
+    assert list(result.ruled_out) == ["2024-beijing"]
+    assert "page date 2023-10-02" in result.ruled_out["2024-beijing"]
+
+
+def test_001_date_taken_as_a_publication_date_decides_no_event(events):
+    """The same date read as a publication date lies outside both windows: no event, whatever
+    the cues say (the old rule fell through to the cues and assigned Moscow)."""
+    result = assign_event(clean_seed("001"), events=events, date=dt.date(2023, 10, 2),
+                          warn=False)
+    assert (result.event, result.source) == (None, "date")
+    assert result.reason.startswith("dated outside every event window")
+    assert result.scores == {}  # the cues were not consulted
 
 
 def test_date_inside_a_window_decides_over_cues(events):
@@ -83,22 +98,31 @@ def test_scores_by_hand(events):
 
 
 def test_title_is_searched_with_the_text(events):
-    result = assign_event("Leaders met.", events=events, title="Talks in Moscow", warn=False)
-    assert result.event == "2023-moscow"
+    # title cues: "talks in Moscow" 3 + "Moscow" 1 + "in Moscow" 1 (place) + "arrest warrant" 2
+    result = assign_event("Leaders met.", events=events,
+                          title="Talks in Moscow days after the arrest warrant", warn=False)
+    assert (result.event, result.scores["2023-moscow"]) == ("2023-moscow", 7.0)
 
 
 def test_tie_gives_missing_event_and_warning_naming_the_doc(events):
-    with pytest.warns(CorpusWarning, match=r"doc-7.*fits two events equally"):
+    with pytest.warns(CorpusWarning, match=r"doc-7.*does not single out one event"):
         result = assign_event("Officials in Moscow and in Beijing commented.", events=events,
                               doc_id="doc-7")
-    assert (result.event, result.source) == (None, "tie")
+    assert (result.event, result.source) == (None, "unclear")
+    assert result.reason == "cues tie: 2023-moscow and 2024-beijing both score 2"
 
 
 def test_no_evidence_gives_missing_event_and_warning_naming_the_doc(events):
     with pytest.warns(CorpusWarning, match=r"doc-9.*no dateline or cue"):
+        result = assign_event("Leaders met in Oslo.", events=events, doc_id="doc-9")
+    assert (result.event, result.source) == (None, "none")
+
+
+def test_a_date_outside_every_window_warns_naming_the_doc(events):
+    with pytest.warns(CorpusWarning, match=r"doc-9: dated outside every event window"):
         result = assign_event("Leaders met in Oslo.", events=events, doc_id="doc-9",
                               date=dt.date(2020, 1, 1))
-    assert (result.event, result.source) == (None, "none")
+    assert (result.event, result.source) == (None, "date")
 
 
 def test_no_warning_when_decided(events):
@@ -161,6 +185,7 @@ def test_custom_events_file(tmp_path):
                                                              ("b", "Rome", ())]
     assert events[0].dateline_weight == 5.0
     assert assign_event("OSLO — The accord.", events=events).scores == {"a": 7.0, "b": 0.0}
+    assert events[0].preview_days == 7 and events[0].cue_margin == 3.0
 
 
 def test_overlapping_windows_refused_naming_file_and_events(tmp_path):
