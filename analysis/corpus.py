@@ -593,8 +593,8 @@ class _Collector:
                 row["event"] = result.event
                 row["event_source"] = result.source
                 row["event_reason"] = result.reason
-                row["event_evidence"] = result.evidence
-                row["event_scores"] = result.score_text
+                row["event_evidence"] = result.evidence or None
+                row["event_scores"] = result.score_text or None  # None: a date decided
                 if result.event is None:
                     self.unassigned.setdefault(result.source, []).append(row["doc_id"])
         for k in self._BIG:

@@ -667,7 +667,7 @@ _COPYRIGHT = re.compile(r"(?:©|\(c\)|copyright)\s*$", re.IGNORECASE)
 def written_years(text: str) -> list[YearMention]:
     """Years written in a text, each marked as written in a future sense or not.
 
-    A year counts in a future sense when one of the six words before it in its sentence is a
+    A year counts in a future sense when one of the six words before it in its clause is a
     marker of plans or forecasts (``by``, ``until``, ``next``, ``will``, ``would``,
     ``scheduled``, ``target``, ``election`` ...) or one of the three words after it names a
     coming event or plan (``election``, ``summit``, ``Olympics``, ``plan`` ...). The markers err
@@ -697,8 +697,7 @@ def written_years(text: str) -> list[YearMention]:
         before = text[max(0, m.start() - 80):m.start()]
         if _COPYRIGHT.search(before):
             continue
-        cut = max(before.rfind(". "), before.rfind("\n"), before.rfind("! "), before.rfind("? "),
-                  before.rfind("; "))
+        cut = max(before.rfind(sep) for sep in (". ", "\n", "! ", "? ", "; ", ", "))
         if cut >= 0:
             before = before[cut + 1:]
         words_before = _WORD.findall(before.lower().replace("’", "'"))[-6:]
@@ -746,10 +745,11 @@ def _bounds(
     ruled: dict[str, str] = {}
     if page_date is not None:
         for e in events:
-            if page_date < e.start - dt.timedelta(days=preview[e.id]):
+            earliest = e.start - dt.timedelta(days=preview[e.id])
+            if page_date < earliest:
                 ruled[e.id] = (
-                    f"the page date {page_date} is more than {preview[e.id]} days before its "
-                    f"window ({e.start} to {e.end})"
+                    f"the page date {page_date} is before {earliest}, the start of its window "
+                    f"({e.start} to {e.end}) less {preview[e.id]} days of previews"
                 )
     past = [y for y in years if not y.future]
     if past:
