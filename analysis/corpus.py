@@ -31,6 +31,7 @@ from analysis.errors import CorpusError, CorpusWarning
 from analysis.events import (
     Event,
     EventRules,
+    apply_rules,
     assign_event,
     parse_dateline,
     read_events,
@@ -382,7 +383,7 @@ def load_corpus(
             f"{path}: unsupported file type {path.suffix!r}. Pass a folder of .txt files, a "
             ".txt file, or a .csv/.jsonl/.parquet table."
         )
-    collector = _Collector(_resolve_events(events, beside), event_rules)
+    collector = _Collector(apply_rules(_resolve_events(events, beside), event_rules))
     if kind == "manifest":
         _load_folder(path, collector, manifest=manifest, progress=progress)
     elif kind == "table":
@@ -412,8 +413,7 @@ def _new_row(doc_id: str, file: str, raw: str) -> dict[str, Any]:
     title = next((r.line for r in removed if r.rule == "duplicate_title"), None)
     dateline = parse_dateline(text)
     return {
-        "doc_id": doc_id, "event": None, "event_source": None, "event_reason": None,
-        "event_evidence": None, "event_scores": None, "date": date,
+        "doc_id": doc_id, "event": None, "event_source": None, "date": date,
         "date_source": date_source, "source": dateline.agency if dateline else None,
         "title": title, "file": file, "n_words": _WORDS.subn("", text)[1],
         "n_removed": len(removed), "text": text, "raw_text": raw,
@@ -570,9 +570,8 @@ class _Collector:
     _BIG = ("text", "raw_text")
     _CHUNK = 1000
 
-    def __init__(self, events: list[Event] | None, rules: EventRules | None = None) -> None:
+    def __init__(self, events: list[Event] | None) -> None:
         self.events = events
-        self.rules = rules
         self.rows: list[dict[str, Any]] = []
         self.extra: dict[str, None] = {}
         self.pending: dict[str, list[str]] = {k: [] for k in self._BIG}
@@ -589,7 +588,7 @@ class _Collector:
                 kind = "page" if row["date_source"] == "page_date" else "publication"
                 result = assign_event(row["text"], events=self.events, date=row["date"],
                                       date_kind=kind, title=row["title"], doc_id=row["doc_id"],
-                                      rules=self.rules, warn=False)
+                                      warn=False)
                 row["event"] = result.event
                 row["event_source"] = result.source
                 row["event_reason"] = result.reason

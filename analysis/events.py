@@ -27,6 +27,7 @@ in the corpus columns ``event_reason``, ``event_evidence`` and ``event_scores``.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import functools
 import math
@@ -47,6 +48,7 @@ __all__ = [
     "EventAssignment",
     "EventRules",
     "YearMention",
+    "apply_rules",
     "assign_event",
     "find_cues",
     "parse_dateline",
@@ -309,6 +311,36 @@ class EventAssignment:
         'a 7, b 0.5'
         """
         return ", ".join(f"{eid} {s:g}" for eid, s in self.scores.items())
+
+
+def apply_rules(events: list[Event] | None, rules: EventRules | None) -> list[Event] | None:
+    """The events with the settings an :class:`EventRules` overrides (None leaves them).
+
+    Parameters
+    ----------
+    events : list of Event or None
+    rules : EventRules or None
+
+    Returns
+    -------
+    list of Event or None
+
+    Examples
+    --------
+    >>> [e.cue_margin for e in apply_rules(read_events(), EventRules(cue_margin=5))]
+    [5.0, 5.0]
+    """
+    if events is None or rules is None:
+        return events
+    changes: dict[str, object] = {
+        key: value for key, value in (
+            ("preview_days", rules.preview_days),
+            ("cue_margin", None if rules.cue_margin is None else float(rules.cue_margin)),
+            ("cue_ratio", None if rules.cue_ratio is None else float(rules.cue_ratio)),
+            ("require_phrase", rules.require_phrase),
+        ) if value is not None
+    }
+    return [dataclasses.replace(e, **changes) for e in events]
 
 
 # --------------------------------------------------------------------------------------------
