@@ -329,9 +329,10 @@ def test_twenty_thousand_files_stream_in_reasonable_time_and_memory(tmp_path):
     folder.mkdir()
     total = 0
     for i in range(20_000):
-        # dateline plus one content cue of the seeds' events file (a dateline alone no longer
-        # decides an event)
-        city, cue = ("MOSCOW", "arrest warrant") if i % 2 else ("BEIJING", "fifth term")
+        # dateline plus two content cues of the seeds' events file: a dateline alone no longer
+        # decides, and the resampled words can form a cue of the other event ("trip to Moscow")
+        city, cue = (("MOSCOW", "arrest warrant, International Criminal Court") if i % 2
+                     else ("BEIJING", "fifth term, 75th anniversary"))
         data = (f"{city} (AP) — {cue} {' '.join(rng.choice(words) for _ in range(150))}."
                 "\n\nShare:\n")
         total += len(data.encode("utf-8"))
