@@ -651,11 +651,8 @@ def score_events(
 
     Parameters
     ----------
-    text : str
-        Clean text of the document.
-    events : sequence of Event
-    title : str, optional
-        Title, searched with the text.
+    text, events, title
+        As in :func:`find_cues`.
 
     Returns
     -------
