@@ -28,18 +28,27 @@ import pandas as pd
 from analysis import config
 from analysis.cleaning import Removal, check_profile, clean_text
 from analysis.errors import CorpusError, CorpusWarning
-from analysis.events import Event, _unassigned_message, assign_event, parse_dateline, read_events
+from analysis.events import (
+    Event,
+    EventRules,
+    apply_rules,
+    assign_event,
+    parse_dateline,
+    read_events,
+    unassigned_message,
+)
+from analysis.wordlists import WORD_RE
 
 __all__ = ["cleaning_audit", "load_corpus", "read_text_file"]
 
 TABLE_SUFFIXES = (".csv", ".jsonl", ".ndjson", ".parquet")
 #: Leading columns of the corpus DataFrame, in order (the group column follows ``doc_id``).
 CORPUS_COLUMNS = (
-    "doc_id", "event", "event_label", "date", "date_source", "event_source", "source", "title",
-    "file", "n_words", "n_removed", "clean_profile", "text", "raw_text",
+    "doc_id", "event", "event_label", "date", "date_source", "event_source", "event_reason",
+    "event_evidence", "event_scores", "source", "title", "file", "n_words", "n_removed",
+    "clean_profile", "text", "raw_text",
 )
 _AUTO_PROGRESS = 200
-_WORDS = re.compile(r"\w+(?:['’-]\w+)*")
 _MONTHS = {name[:3].lower(): k for k, name in enumerate(calendar.month_name) if name}
 
 
@@ -286,6 +295,7 @@ def load_corpus(
     text_column: str = config.DEFAULT_TEXT_COLUMN,
     manifest: str | Path | bool | None = None,
     events: str | Path | bool | list[Event] | None = None,
+    event_rules: EventRules | None = None,
     progress: bool | None = False,
     clean: str = "news",
 ) -> pd.DataFrame:
@@ -314,6 +324,9 @@ def load_corpus(
         event is inferred (the bundled ``seeds/events.toml`` describes the seeds only, so it is
         used only when passed explicitly). False: do not infer events. A path or a list from
         :func:`analysis.events.read_events`.
+    event_rules : EventRules, optional
+        Overrides the events file's ``preview_days``, ``cue_margin``, ``cue_ratio`` and
+        ``require_phrase`` (see :func:`analysis.events.assign_event`).
     progress : bool or None
         Show a tqdm progress bar on stderr; None shows it for 200 documents or more.
     clean : {"news", "none"}
@@ -328,11 +341,14 @@ def load_corpus(
         Columns ``doc_id``, ``event`` (``<NA>`` when undecided), ``event_label``, ``date``
         (datetime64, NaT when unknown), ``date_source`` (``manifest``, ``table``, ``header``,
         ``page_date`` or ``none``), ``event_source`` (``manifest``, ``table``, ``date``,
-        ``cues``, ``tie``, ``none``), ``source`` (outlet: manifest, table or the dateline's
-        agency), ``title``, ``file``, ``n_words``, ``n_removed`` (lines or fragments cleaning
-        dropped), ``clean_profile`` (the ``clean`` profile that ran), ``text`` (clean;
-        paragraphs separated by one blank line), ``raw_text``, then any other manifest or table
-        columns.
+        ``cues``, ``unclear``, ``ruled_out``, ``none``; see
+        :func:`analysis.events.assign_event`), ``event_reason`` (why, in one sentence),
+        ``event_evidence`` (the date, years written, dateline, cues found and events ruled
+        out), ``event_scores`` (cue score per event), ``source`` (outlet: manifest, table or
+        the dateline's agency), ``title``, ``file``, ``n_words``, ``n_removed`` (lines or
+        fragments cleaning dropped), ``clean_profile`` (the ``clean`` profile that ran),
+        ``text`` (clean; paragraphs separated by one blank line), ``raw_text``, then any other
+        manifest or table columns.
 
     Raises
     ------
@@ -378,7 +394,7 @@ def load_corpus(
             f"{path}: unsupported file type {path.suffix!r}. Pass a folder of .txt files, a "
             ".txt file, or a .csv/.jsonl/.parquet table."
         )
-    collector = _Collector(_resolve_events(events, beside))
+    collector = _Collector(apply_rules(_resolve_events(events, beside), event_rules))
     if kind == "manifest":
         _load_folder(path, collector, manifest=manifest, progress=progress, clean=clean)
     elif kind == "table":
@@ -410,7 +426,7 @@ def _new_row(doc_id: str, file: str, raw: str, *, clean: str) -> dict[str, Any]:
     return {
         "doc_id": doc_id, "event": None, "event_source": None, "date": date,
         "date_source": date_source, "source": dateline.agency if dateline else None,
-        "title": title, "file": file, "n_words": _WORDS.subn("", text)[1],
+        "title": title, "file": file, "n_words": WORD_RE.subn("", text)[1],
         "n_removed": len(removed), "clean_profile": clean, "text": text, "raw_text": raw,
     }
 
@@ -428,6 +444,7 @@ def _apply_fields(row: dict[str, Any], fields: dict[str, str], origin: str,
             if value:
                 row["event"] = value
                 row["event_source"] = origin
+                row["event_reason"] = f"given in the {origin}"
         elif key in ("source", "title"):
             if value:
                 row[key] = value
@@ -570,19 +587,26 @@ class _Collector:
         self.extra: dict[str, None] = {}
         self.pending: dict[str, list[str]] = {k: [] for k in self._BIG}
         self.chunks: dict[str, list[pd.Series]] = {k: [] for k in self._BIG}
-        self.unassigned: dict[str, list[str]] = {"tie": [], "none": []}
+        self.unassigned: dict[str, list[str]] = {}
 
     def add(self, row: dict[str, Any]) -> None:
         if row["event"] is None:
             if self.events is None:
                 row["event_source"] = "none"
+                row["event_reason"] = "no events file"
             else:
+                # a page date (page furniture) only bounds the publication date from above
+                kind = "page" if row["date_source"] == "page_date" else "publication"
                 result = assign_event(row["text"], events=self.events, date=row["date"],
-                                      title=row["title"], doc_id=row["doc_id"], warn=False)
+                                      date_kind=kind, title=row["title"], doc_id=row["doc_id"],
+                                      warn=False)
                 row["event"] = result.event
                 row["event_source"] = result.source
+                row["event_reason"] = result.reason
+                row["event_evidence"] = result.evidence or None
+                row["event_scores"] = result.score_text or None  # None: a date decided
                 if result.event is None:
-                    self.unassigned[result.source].append(row["doc_id"])
+                    self.unassigned.setdefault(result.source, []).append(row["doc_id"])
         for k in self._BIG:
             self.pending[k].append(row.pop(k))
         self.rows.append(row)
@@ -598,7 +622,7 @@ class _Collector:
     def frame(self) -> pd.DataFrame:
         for source, names in self.unassigned.items():
             if names:
-                warnings.warn(_unassigned_message(names, source), CorpusWarning, stacklevel=4)
+                warnings.warn(unassigned_message(names, source), CorpusWarning, stacklevel=4)
         self._flush()
         labels = {e.id: e.label for e in self.events or []}
         rows = self.rows

@@ -28,7 +28,7 @@ from analysis.plots import (
     style,
 )
 
-__all__ = ["length_table", "plot_document_lengths", "removal_summary"]
+__all__ = ["event_check", "length_table", "plot_document_lengths", "removal_summary"]
 
 _MISSING = "(no group)"
 _MISSING_COLOR = "#999999"
@@ -183,3 +183,50 @@ def removal_summary(corpus: pd.DataFrame) -> pd.DataFrame:
     counts.index.name = "doc_id"
     counts.columns.name = None
     return counts
+
+
+def event_check(corpus: pd.DataFrame, inferred: pd.DataFrame) -> pd.DataFrame:
+    """Each document's event as loaded beside the event its text alone gives, and why.
+
+    Parameters
+    ----------
+    corpus : pandas.DataFrame
+        The corpus as loaded (manifest included).
+    inferred : pandas.DataFrame
+        The same source loaded with ``manifest=False``, so events come from the text.
+        Documents are matched by ``file`` (a folder) or by ``doc_id`` (a table, whose rows
+        share one file).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per document of ``corpus``: the key, ``event (as loaded)``, ``event (from the
+        text alone)``, ``decided by`` (``event_source``), ``reason``, ``evidence`` (date,
+        years written, dateline, cues found, events ruled out), ``cue scores``, ``date in the
+        text`` and ``date found as``.
+
+    Examples
+    --------
+    >>> from analysis import load_corpus
+    >>> check = event_check(load_corpus(), load_corpus(manifest=False))
+    >>> check["decided by"].tolist()
+    ['date', 'cues', 'date', 'cues', 'date']
+    >>> check["reason"].iat[3][:46]
+    'cues: 2024-beijing leads 2023-moscow 21 to 2 ('
+    """
+    _need(corpus, ("doc_id", "file", "event"))
+    _need(inferred, ("doc_id", "file", "event", "event_source", "event_reason",
+                     "event_evidence", "event_scores", "date", "date_source"))
+    key = "file" if corpus["file"].is_unique else "doc_id"
+    alone = inferred.set_index(key).reindex(corpus[key])
+    return pd.DataFrame({
+        key: corpus[key].to_numpy(),
+        "event (as loaded)": corpus["event"].to_numpy(),
+        "event (from the text alone)": alone["event"].to_numpy(),
+        "decided by": alone["event_source"].to_numpy(),
+        "reason": alone["event_reason"].to_numpy(),
+        "evidence": alone["event_evidence"].to_numpy(),
+        "cue scores": alone["event_scores"].to_numpy(),
+        "date in the text": alone["date"].to_numpy(),
+        "date found as": alone["date_source"].to_numpy(),
+    })

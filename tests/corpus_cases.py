@@ -24,6 +24,8 @@ city = "Oslo"
 start = 2024-01-01
 end = 2024-01-05
 datelines = ["OSLO"]
+[event.phrases]
+"energy accord" = 3.0
 
 [[event]]
 id = "rome"
@@ -32,6 +34,8 @@ city = "Rome"
 start = {rome_start}
 end = 2024-02-05
 datelines = ["ROME"]
+[event.phrases]
+"talks began" = 3.0
 """
 
 
@@ -47,7 +51,8 @@ class Case:
 
 def _folder(tmp: Path, files: dict[str, bytes | str], *, events: bool = True) -> Path:
     """A corpus folder with these files and (unless ``events=False``) an events.toml for
-    Oslo and Rome, so documents datelined OSLO or ROME get an event without a warning."""
+    Oslo and Rome, so GOOD_TEXT (dateline OSLO and the phrase "energy accord") gets an event
+    without a warning."""
     folder = tmp / "corpus"
     folder.mkdir()
     if events:

@@ -37,8 +37,9 @@ def seeds_no_manifest():
 
 # --- the seeds ------------------------------------------------------------------------------
 def test_contract_columns_and_dtypes(seeds):
-    required = ["doc_id", "event", "date", "date_source", "event_source", "source", "title",
-                "file", "text", "raw_text", "n_words", "n_removed", "event_label"]
+    required = ["doc_id", "event", "date", "date_source", "event_source", "event_reason",
+                "event_evidence", "event_scores", "source", "title", "file", "text", "raw_text",
+                "n_words", "n_removed", "event_label"]
     assert set(required) <= set(seeds.columns)
     assert list(seeds.columns[:2]) == ["doc_id", "event"]
     assert pd.api.types.is_datetime64_any_dtype(seeds["date"])
@@ -72,6 +73,38 @@ def test_seed_events_without_manifest(seeds_no_manifest):
     assert c["date_source"].tolist() == ["header", "page_date", "header", "none", "header"]
     assert c["source"].tolist() == ["AP", pd.NA, pd.NA, "AP", pd.NA]  # from the datelines
     assert c["title"].iat[1].startswith("Xi and Putin showcase alliance")
+
+
+def test_every_document_carries_its_event_reason_evidence_and_scores(seeds, seeds_no_manifest):
+    assert (seeds["event_reason"] == "given in the manifest").all()
+    c = seeds_no_manifest
+    assert c["event_reason"].iat[0] == (
+        "published 2023-03-21, inside the window of 2023-moscow (2023-03-18 to 2023-03-24)")
+    assert c["event_evidence"].iat[0] == "publication date 2023-03-21; dateline MOSCOW"
+    assert pd.isna(c["event_scores"].iat[0])  # the date decided: cues not read
+    # 001, summed by hand: "Moscow" 1, "Kremlin" 1, "in Moscow" 1, "Grand Kremlin Palace" 3,
+    # "St. George's Hall" 3, "International Criminal Court" 2, "arrest warrant" 2, "12-point" 2,
+    # "one year ago" 1, and "talks in Moscow" 3 in its title = 19; "Beijing" 1, "in Beijing" 1
+    assert c["event_scores"].iat[1] == "2023-moscow 19, 2024-beijing 2"
+    assert c["event_reason"].iat[1].startswith("cues: 2023-moscow leads 2024-beijing 19 to 2")
+    evidence = c["event_evidence"].iat[1]
+    # 2014 is written twice ("invaded in 2014"); "until 2030" is a plan
+    assert evidence.startswith("page date 2023-10-02; years written: 2014, 2030 (future sense); "
+                               "dateline RIGA (not an event's); 2023-moscow: Moscow +1")
+    assert evidence.endswith("2024-beijing ruled out: the page date 2023-10-02 is before "
+                             "2024-05-07, the start of its window (2024-05-14 to 2024-05-19) "
+                             "less 7 days of previews")
+
+
+def test_a_later_year_in_an_undated_text_leaves_the_event_missing(tmp_path):
+    path = tmp_path / "t.csv"
+    pd.DataFrame({"doc_id": ["a"], "text": [
+        "MOSCOW - Xi met Putin days after the arrest warrant. Trade grew in 2025."]}).to_csv(
+        path, index=False)
+    with pytest.warns(CorpusWarning, match=r"^a: every event is ruled out"):
+        c = load_corpus(path, events=SEEDS_EVENTS)
+    assert c["event"].isna().all() and c["event_source"].tolist() == ["ruled_out"]
+    assert "2023-moscow ruled out: the text writes 2025" in c["event_evidence"].iat[0]
 
 
 def test_without_manifest_and_without_dates_cues_still_decide(tmp_path):
@@ -186,11 +219,14 @@ def test_events_false_and_events_path(tmp_path):
     assert c["event"].isna().all() and (c["event_source"] == "none").all()
     (tmp_path / "ev.toml").write_text(
         '[[event]]\nid = "any"\nlabel = "Any"\nstart = 2023-01-01\nend = 2024-12-31\n', "utf-8")
-    with pytest.warns(CorpusWarning, match=r"^003_f8fb8f83cae5519c: has no date in an event"):
+    with pytest.warns(CorpusWarning, match=r"^001_b823cde6962bd9f1, 003_f8fb8f83cae5519c: has "
+                      r"no date in an event"):
         c = load_corpus(manifest=False, events=tmp_path / "ev.toml")
-    # 001's page date (2023-10-02) is inside this wide window; 003 has no date and no cue
-    assert c["event"].isna().tolist() == [False, False, False, True, False]
-    assert c["event_source"].tolist() == ["date", "date", "date", "none", "date"]
+    # 001's page date (2023-10-02) lies inside this wide window, but a page date is page
+    # furniture, only an upper bound on publication (the story may be from any earlier day of
+    # the window), so it does not decide; the file has no cues. 003 has no date and no cue.
+    assert c["event"].isna().tolist() == [False, True, False, True, False]
+    assert c["event_source"].tolist() == ["date", "none", "date", "none", "date"]
 
 
 # --- tables ---------------------------------------------------------------------------------
@@ -220,7 +256,9 @@ def test_table_sources_carry_columns_through(tmp_path, suffix, seeds):
 
 def test_table_other_text_column_and_row_ids(tmp_path):
     path = tmp_path / "t.csv"
-    pd.DataFrame({"body": ["MOSCOW - Xi met Putin.", "BEIJING - Putin met Xi."]}).to_csv(
+    # a dateline alone (place evidence) no longer decides: each text carries one content cue
+    pd.DataFrame({"body": ["MOSCOW - Xi met Putin after the arrest warrant.",
+                           "BEIJING - Putin, in his fifth term, met Xi."]}).to_csv(
         path, index=False)
     c = load_corpus(path, text_column="body", events=SEEDS_EVENTS)
     assert c["doc_id"].tolist() == ["0", "1"]
@@ -315,8 +353,12 @@ def test_twenty_thousand_files_stream_in_reasonable_time_and_memory(tmp_path):
     folder.mkdir()
     total = 0
     for i in range(20_000):
-        city = "MOSCOW" if i % 2 else "BEIJING"
-        data = f"{city} (AP) — {' '.join(rng.choice(words) for _ in range(150))}.\n\nShare:\n"
+        # dateline plus two content cues of the seeds' events file: a dateline alone no longer
+        # decides, and the resampled words can form a cue of the other event ("trip to Moscow")
+        city, cue = (("MOSCOW", "arrest warrant, International Criminal Court") if i % 2
+                     else ("BEIJING", "fifth term, 75th anniversary"))
+        data = (f"{city} (AP) — {cue} {' '.join(rng.choice(words) for _ in range(150))}."
+                "\n\nShare:\n")
         total += len(data.encode("utf-8"))
         (folder / f"doc{i:05d}.txt").write_text(data, encoding="utf-8")
     tracemalloc.start()

@@ -7,9 +7,14 @@ import pandas as pd
 import pytest
 from matplotlib.colors import to_hex
 
-from analysis import cleaning_audit, load_corpus
-from analysis.corpus_plots import length_table, plot_document_lengths, removal_summary
-from analysis.errors import CorpusError
+from analysis import cleaning_audit, config, load_corpus
+from analysis.corpus_plots import (
+    event_check,
+    length_table,
+    plot_document_lengths,
+    removal_summary,
+)
+from analysis.errors import CorpusError, CorpusWarning
 from analysis.plots import OKABE_ITO
 
 
@@ -54,3 +59,32 @@ def test_removal_summary_matches_the_audit(corpus):
 def test_unknown_group_column(corpus):
     with pytest.raises(CorpusError, match=r"\['outlet'\]"):
         plot_document_lengths(corpus, group="outlet")
+
+
+def test_event_check_sets_the_manifest_beside_the_text_alone(tmp_path):
+    """A table whose manifest names an event the text does not support: the check shows both,
+    matched by doc_id (the rows share one file), with the reason and the evidence read."""
+    table = tmp_path / "t.csv"
+    pd.DataFrame({"doc_id": ["a", "b"], "text": [
+        # Moscow: dateline 5 + "Moscow" 1 + "arrest warrant" 2 = 8 against 0
+        "MOSCOW - Xi met Putin after the arrest warrant.",
+        "Leaders met in Oslo.",
+    ]}).to_csv(table, index=False)
+    manifest = tmp_path / "m.csv"
+    manifest.write_text("doc_id,event\na,\nb,2024-beijing\n", "utf-8")
+    events = config.SEEDS_DIR / "events.toml"
+    loaded = load_corpus(table, manifest=manifest, events=events)
+    with pytest.warns(CorpusWarning, match=r"^b: has no date in an event window"):
+        alone = load_corpus(table, manifest=False, events=events)
+    check = event_check(loaded, alone)
+    assert check["doc_id"].tolist() == ["a", "b"]
+    assert check["event (as loaded)"].tolist() == ["2023-moscow", "2024-beijing"]
+    assert check["event (from the text alone)"].isna().tolist() == [False, True]
+    assert check["decided by"].tolist() == ["cues", "none"]
+    assert check["cue scores"].iat[0] == "2023-moscow 8, 2024-beijing 0"
+    assert check["reason"].iat[1] == "no dateline or cue of any event"
+
+
+def test_event_check_needs_the_event_columns(corpus):
+    with pytest.raises(CorpusError, match=r"event_reason"):
+        event_check(corpus, corpus.drop(columns=["event_reason"]))
