@@ -360,3 +360,17 @@ def test_one_vs_rest_and_chosen_pair_differences_by_hand():
     assert pair.loc[0, "estimate"] == pytest.approx(expected)
     with pytest.raises(CorpusError, match=r"\['w'\] not found"):
         stats.bootstrap_difference(f, value="v", group="g", groups=("w", "x"), n_boot=10)
+
+
+def test_no_notebook_hard_codes_a_claim_about_how_a_test_was_run():
+    """Whether a test was exact or sampled is printed from its result, never written as prose."""
+    import json
+
+    from analysis import config
+
+    claims = re.compile(r"\bexact (permutation|test|p)\b|every way of relabel", re.IGNORECASE)
+    for path in sorted(config.NOTEBOOKS_DIR.glob("*.ipynb")):
+        nb = json.loads(path.read_text(encoding="utf-8"))
+        for i, cell in enumerate(nb["cells"], 1):
+            source = "".join(cell["source"])
+            assert not claims.search(source), f"{path.name} cell {i}: {claims.search(source)[0]!r}"
