@@ -40,7 +40,15 @@ from .sentiment import (
     sentence_sentiment,
     voice_sentiment,
 )
-from .stats import Resampling, caveat, check_groups, group_sizes, resolve_resampling, top_groups
+from .stats import (
+    REST,
+    Resampling,
+    caveat,
+    check_groups,
+    group_sizes,
+    resolve_resampling,
+    top_groups,
+)
 from .topics import TopicModel, fit_topics
 
 __all__ = ["Comparison", "compare_groups", "distinctive_terms", "plot_differences", "quoted_speakers"]
@@ -253,6 +261,9 @@ def plot_differences(differences: pd.DataFrame, *, sizes: pd.Series | dict,
         contrasts = list(dict.fromkeys(differences["contrast"]))
         sizes = {g: sizes[g] for g in sorted(chosen.kept) if g in sizes}
         note = "\n" + chosen.note
+    elif len(contrasts) == 1 and "group_b" in differences.columns:
+        pair = [str(differences["group_a"].iloc[0]), str(differences["group_b"].iloc[0])]
+        sizes = {g: n for g, n in sizes.items() if g in pair} if pair[1] != REST else sizes
     n_rows = max(len(differences[differences["kind"] == k]) for k, _ in kinds)
     with style():
         fig, axes = plt.subplots(1, 2, figsize=(10.0, max(2.8, 0.42 * n_rows + 1.8)))
