@@ -78,6 +78,7 @@ __all__ = [
     "n_label_assignments",
     "permutation_plan",
     "permutation_test",
+    "readable_count",
     "resolve_resampling",
     "top_groups",
 ]
@@ -482,7 +483,7 @@ class PermutationResult:
         if self.sampled:
             return (
                 f"sampled permutation test ({self.n_permutations:,} random relabellings of the "
-                f"{self.n_docs:,} {unit}, out of about {_power_of_ten(self.log10_assignments)}): "
+                f"{self.n_docs:,} {unit}, out of about {readable_count(self.log10_assignments)}): "
                 f"p = {self.p_value:.2g}; a sampled test with B = {self.n_permutations:,} "
                 f"cannot report p below 1/(B+1) = {self.floor:.2g}"
             )
@@ -716,10 +717,23 @@ def _assignments(sizes: np.ndarray):
     yield from fill(tuple(range(n)), 0, np.zeros(n, dtype=np.int64))
 
 
-def _power_of_ten(log10: float) -> str:
-    """A count given by its logarithm, readable at any size ("120,000", "1.4 x 10^11")."""
-    exponent = math.floor(log10)
-    if exponent < 6:
+def readable_count(log10: float) -> str:
+    """A count given by its base-10 logarithm, readable at any size.
+
+    Exact digits below 100,000, then one decimal and a power of ten, so a 360-digit number
+    of relabellings (or of bootstrap resamples) never reaches a page.
+
+    Examples
+    --------
+    >>> readable_count(math.log10(120_000))
+    '1.2 x 10^5'
+    >>> readable_count(math.log10(3_003))
+    '3,003'
+    >>> readable_count(log10_label_assignments([600, 600]))
+    '4.0 x 10^359'
+    """
+    exponent = math.floor(log10 + 1e-12)
+    if exponent < 5:
         return f"{round(10 ** log10):,}"
     return f"{10 ** (log10 - exponent):.1f} x 10^{exponent}"
 
@@ -846,7 +860,7 @@ def _tests_text(size_of: dict[str, int], *, unit: str, pair, opts: Resampling) -
         plan = permutation_plan([size_of[a], size_of[b]], resampling=opts)
         if plan.sampled:
             return (f"There are too many relabellings of these {n:,} {unit}{which} to enumerate "
-                    f"(about {_power_of_ten(plan.log10_assignments)}), so the permutation test "
+                    f"(about {readable_count(plan.log10_assignments)}), so the permutation test "
                     f"is sampled: B = {plan.n_permutations:,} random relabellings, and no p-value "
                     f"can fall below 1/(B+1) = {plan.floor:.2g}.")
         only = "only " if plan.n_assignments < 1000 else ""
