@@ -19,6 +19,7 @@ Examples
 from __future__ import annotations
 
 import warnings
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import matplotlib.pyplot as plt
@@ -39,7 +40,15 @@ from .sentiment import (
     sentence_sentiment,
     voice_sentiment,
 )
-from .stats import caveat, check_groups, group_sizes
+from .stats import (
+    REST,
+    Resampling,
+    caveat,
+    check_groups,
+    group_sizes,
+    resolve_resampling,
+    top_groups,
+)
 from .topics import TopicModel, fit_topics
 
 __all__ = ["Comparison", "compare_groups", "distinctive_terms", "plot_differences", "quoted_speakers"]
@@ -69,7 +78,9 @@ class Comparison:
     topics : the fitted :class:`analysis.topics.TopicModel`
     prevalence : each topic's share of each group's text with intervals
     differences : one row per contrast x measure: sentiment and topic-share differences with
-        intervals, sizes and (sentiment only) the exact permutation p and its floor
+        intervals, sizes and (sentiment only) the permutation p, its floor ``min_p``, whether
+        it was ``sampled`` and the sentence describing it (``test``)
+    resampling : the options every interval and test used
     """
 
     group: str
@@ -83,6 +94,7 @@ class Comparison:
     topics: TopicModel
     prevalence: pd.DataFrame
     differences: pd.DataFrame
+    resampling: Resampling
 
 
 def distinctive_terms(corpus: pd.DataFrame, *, group: str = config.DEFAULT_GROUP, top: int = 10,
@@ -134,12 +146,14 @@ def compare_groups(
     corpus: pd.DataFrame,
     *,
     group: str = config.DEFAULT_GROUP,
+    groups: Sequence[str] | None = None,
     top_terms: int = 10,
     k: int | None = None,
     n_seeds: int = 10,
-    n_boot: int = config.N_BOOT,
     dedupe: bool = False,
-    random_state: int = config.RANDOM_STATE,
+    resampling: Resampling | None = None,
+    n_boot: int | None = None,
+    random_state: int | None = None,
 ) -> Comparison:
     """Run every group comparison of the suite on one corpus and grouping.
 
@@ -147,10 +161,13 @@ def compare_groups(
     ----------
     corpus : DataFrame from :func:`analysis.load_corpus` (``doc_id``, ``text``, ``group``)
     group : grouping column (two or more groups)
+    groups : a chosen pair ``(a, b)`` for the differences; default: the two groups, or with
+        more than two each group against the rest
     top_terms : distinctive terms kept per group
     k, n_seeds : topic model settings (:func:`analysis.topics.fit_topics`); ``k=None`` chooses k
-    n_boot, random_state : bootstrap replicates and seed for every interval
     dedupe : count passages shared between documents once (default: as published)
+    resampling : :class:`analysis.stats.Resampling` for every interval and test
+    n_boot, random_state : short forms overriding those fields of ``resampling``
 
     Examples
     --------
@@ -159,27 +176,31 @@ def compare_groups(
     >>> comp.sentiment.summary["n_docs"].tolist()
     [3, 2, 3, 2, 3, 2]
     """
+    opts = resolve_resampling(resampling, n_boot=n_boot, random_state=random_state)
     with warnings.catch_warnings():
         warnings.simplefilter("always", DesignWarning)
         check_groups(corpus, group=group)
     data = corpus.dropna(subset=[group])
     sizes = group_sizes(data, group=group)
     scored = sentence_sentiment(data, group=group, dedupe=dedupe)
-    sent = group_sentiment(scored, group=group, n_boot=n_boot, random_state=random_state)
-    model = fit_topics(data, group=group, k=k, n_seeds=n_seeds, dedupe=dedupe, random_state=random_state)
-    topic_diff = model.prevalence_difference(group, n_boot=n_boot, random_state=random_state)
+    sent = group_sentiment(scored, group=group, groups=groups, resampling=opts)
+    model = fit_topics(data, group=group, k=k, n_seeds=n_seeds, dedupe=dedupe,
+                       random_state=opts.random_state)
+    boot = dict(n_boot=opts.n_boot, level=opts.level, random_state=opts.random_state)
+    topic_diff = model.prevalence_difference(group, groups=groups, **boot)
     return Comparison(
         group=group,
         sizes=sizes,
-        caveat=caveat(sizes),
+        caveat=caveat(sizes, pair=groups, resampling=opts),
         distinctive=distinctive_terms(data, group=group, top=top_terms, dedupe=dedupe),
         sentiment=sent,
-        actors=actor_sentiment(scored, group=group, n_boot=n_boot, random_state=random_state),
-        voices=voice_sentiment(scored, group=group, n_boot=n_boot, random_state=random_state),
+        actors=actor_sentiment(scored, group=group, resampling=opts),
+        voices=voice_sentiment(scored, group=group, resampling=opts),
         speakers=quoted_speakers(data, group=group),
         topics=model,
-        prevalence=model.prevalence(group, n_boot=n_boot, random_state=random_state),
+        prevalence=model.prevalence(group, **boot),
         differences=_differences(sent.differences, topic_diff),
+        resampling=opts,
     )
 
 
@@ -194,16 +215,29 @@ def _differences(sentiment: pd.DataFrame, topics: pd.DataFrame) -> pd.DataFrame:
         label=topics["label"].astype(str) + np.where(topics["stable"], "", " (unstable)"),
         p_value=np.nan,
         min_p=np.nan,
+        sampled=pd.NA,
+        n_permutations=pd.NA,
+        test=pd.NA,
     )
-    cols = ["contrast", "kind", "label", "stable", "estimate", "ci_low", "ci_high",
-            "n_docs_a", "n_docs_b", "p_value", "min_p"]
+    cols = ["contrast", "group_a", "group_b", "kind", "label", "stable", "estimate", "ci_low",
+            "ci_high", "n_docs_a", "n_docs_b", "p_value", "min_p", "sampled", "n_permutations",
+            "test"]
     return pd.concat([sent[cols], top[cols]], ignore_index=True)
 
 
-def plot_differences(differences: pd.DataFrame, *, sizes: pd.Series | dict) -> Figure:
+#: Rows per panel of :func:`plot_differences` (keeps the figure under about 2,500 px).
+MAX_ROWS: int = 32
+
+
+def plot_differences(differences: pd.DataFrame, *, sizes: pd.Series | dict,
+                     max_rows: int = MAX_ROWS) -> Figure:
     """Every group difference with its interval: sentiment (left) and topic shares (right).
 
-    Unstable topics are drawn hollow and labelled "(unstable)": they are not findings.
+    Unstable topics are drawn hollow and labelled "(unstable)": they are not findings. With
+    more contrasts than fit ``max_rows`` rows per panel (dozens of groups each against the
+    rest), only the contrasts of the largest groups are drawn and the title says how many
+    groups are left out (:func:`analysis.stats.top_groups`); the table saved beside the
+    figure keeps every row.
 
     Examples
     --------
@@ -215,7 +249,21 @@ def plot_differences(differences: pd.DataFrame, *, sizes: pd.Series | dict) -> F
     """
     kinds = [("sentiment", "difference (VADER compound / share of sentences)"),
              ("topic", "difference in share of text")]
+    sizes = {str(g): int(n) for g, n in dict(sizes).items()}
     contrasts = list(dict.fromkeys(differences["contrast"]))
+    per_contrast = max(1, int(differences.groupby(["contrast", "kind"]).size().max()))
+    note = ""
+    if len(contrasts) * per_contrast > max_rows and "group_a" in differences.columns:
+        names = [str(g) for g in dict.fromkeys(differences["group_a"])]
+        chosen = top_groups({g: sizes.get(g, 0) for g in names},
+                            max_groups=max(1, max_rows // per_contrast))
+        differences = differences[differences["group_a"].astype(str).isin(chosen.kept)]
+        contrasts = list(dict.fromkeys(differences["contrast"]))
+        sizes = {g: sizes[g] for g in sorted(chosen.kept) if g in sizes}
+        note = "\n" + chosen.note
+    elif len(contrasts) == 1 and "group_b" in differences.columns:
+        pair = [str(differences["group_a"].iloc[0]), str(differences["group_b"].iloc[0])]
+        sizes = {g: n for g, n in sizes.items() if g in pair} if pair[1] != REST else sizes
     n_rows = max(len(differences[differences["kind"] == k]) for k, _ in kinds)
     with style():
         fig, axes = plt.subplots(1, 2, figsize=(10.0, max(2.8, 0.42 * n_rows + 1.8)))
@@ -234,7 +282,7 @@ def plot_differences(differences: pd.DataFrame, *, sizes: pd.Series | dict) -> F
             ax.set_xlabel(xlabel)
             ax.grid(axis="y", visible=False)
         head = contrasts[0] if len(contrasts) == 1 else "each group minus the rest"
-        fig.suptitle(group_title(f"Group differences ({head}) with 95% intervals over articles", sizes),
-                     fontsize=11, fontweight="bold")
+        fig.suptitle(group_title(f"Group differences ({head}) with 95% intervals over articles", sizes)
+                     + note, fontsize=11, fontweight="bold")
         fig.tight_layout()
     return fig

@@ -9,8 +9,8 @@ What lives here
   scored, with document, group, position in the article, quoted share, actors, voice, speaker.
 - :func:`document_sentiment`: mean compound and shares of positive/negative sentences per article.
 - :func:`group_sentiment`: the same per group with a two-stage cluster bootstrap interval, next to
-  the per-document values and the sizes, the difference between groups, the exact permutation
-  p-value with its floor, and a caveat computed from the sizes.
+  the per-document values and the sizes, the difference between groups, the permutation
+  p-value (exact or sampled, said so) with its floor, and a caveat computed from the sizes.
 - :func:`actor_sentiment`, :func:`voice_sentiment`: the same cut by actor mentioned and by voice
   (quoted speech vs the reporter's own text) and speaker.
 
@@ -434,9 +434,11 @@ class GroupSentiment:
         ``n_docs``, ``n_sentences``.
     documents : per-document values (:func:`document_sentiment`).
     differences : one row per contrast x measure: ``estimate`` with bootstrap ``ci_low``,
-        ``ci_high``, sizes, the exact permutation ``p_value`` over per-document values and
-        ``min_p``, the smallest p-value the design allows.
-    caveat : plain-language caveat computed from the group sizes.
+        ``ci_high``, sizes, the permutation ``p_value`` over per-document values, ``min_p``
+        (the smallest p-value that test can report), ``sampled`` (``False``: every
+        relabelling enumerated; ``True``: B random relabellings), ``n_permutations`` and
+        ``test``, the sentence describing the test (:meth:`analysis.stats.PermutationResult.describe`).
+    caveat : plain-language caveat computed from the group sizes and the tests run.
     """
 
     summary: pd.DataFrame
@@ -449,10 +451,12 @@ def group_sentiment(
     scored: pd.DataFrame,
     *,
     group: str = config.DEFAULT_GROUP,
+    groups: Sequence[str] | None = None,
     weight: str = "unit",
-    n_boot: int = config.N_BOOT,
-    level: float = config.CI_LEVEL,
-    random_state: int = config.RANDOM_STATE,
+    resampling: stats.Resampling | None = None,
+    n_boot: int | None = None,
+    level: float | None = None,
+    random_state: int | None = None,
 ) -> GroupSentiment:
     """Per-group mean compound and shares of positive/negative sentences, with honest uncertainty.
 
@@ -467,17 +471,21 @@ def group_sentiment(
 
     The difference between groups gets its own bootstrap interval
     (:func:`analysis.stats.bootstrap_difference`: first group minus second in sorted order for
-    two groups, each group minus the rest for more) and an exact permutation p-value over the
-    per-document values (:func:`analysis.stats.exact_permutation_test`), reported with
-    ``min_p``, the floor the design imposes (0.1 for 3 vs 2 articles).
+    two groups, ``groups=(a, b)`` for a chosen pair, each group minus the rest for more) and a
+    permutation p-value over the per-document values (:func:`analysis.stats.permutation_test`:
+    every relabelling enumerated when there are at most ``max_exact``, otherwise a sample of B,
+    said in the ``sampled`` and ``test`` columns), reported with ``min_p``, the smallest p it
+    can report (0.1 for 3 vs 2 articles; 1/(B+1) when sampled).
 
     Parameters
     ----------
     scored : frame from :func:`sentence_sentiment` (needs ``doc_id``, group, ``compound``)
     group : grouping column; rows whose group is missing are left out
+    groups : a chosen pair ``(a, b)`` to compare; default: the two groups, or each vs the rest
     weight : ``"unit"`` (default) pools sentences, each counts once; ``"document"`` averages
         per-document values, each article counts once
-    n_boot, level, random_state : bootstrap replicates, interval level, seed
+    resampling : :class:`analysis.stats.Resampling` (replicates, level, seed, test options)
+    n_boot, level, random_state : short forms overriding those fields of ``resampling``
 
     Examples
     --------
@@ -489,54 +497,59 @@ def group_sentiment(
       event  estimate  n_docs  n_sentences
     0     x       0.3       2            4
     1     y      -0.2       2            4
-    >>> r.differences[["contrast", "measure", "estimate", "p_value", "min_p"]].head(1)
-      contrast        measure  estimate   p_value     min_p
-    0    x - y  mean_compound       0.5  0.333333  0.333333
+    >>> r.differences[["contrast", "measure", "estimate", "p_value", "min_p", "sampled"]].head(1)
+      contrast        measure  estimate   p_value     min_p  sampled
+    0    x - y  mean_compound       0.5  0.333333  0.333333    False
     """
     _require(scored, ["doc_id", group, "compound"], "group_sentiment",
              "Pass the frame returned by sentence_sentiment.")
+    opts = stats.resolve_resampling(resampling, n_boot=n_boot, level=level,
+                                    random_state=random_state)
     stats.check_groups(scored, group=group)
     data = _with_flags(scored.dropna(subset=[group]))
     docs = document_sentiment(data, group=group)
-    seeds = np.random.SeedSequence(random_state).generate_state(2 * len(MEASURES))
-    summaries, diffs = [], []
-    for i, measure in enumerate(MEASURES):
-        value = _VALUE_OF[measure]
-        est = stats.cluster_bootstrap(
-            data, value=value, group=group, weight=weight, n_boot=n_boot, level=level,
-            random_state=int(seeds[2 * i]),
-        )
-        spread = docs.groupby(group)[measure].agg(doc_min="min", doc_max="max").reset_index()
-        est = est.merge(spread, on=group, how="left")
-        est.insert(1, "measure", measure)
-        summaries.append(est)
-        diff = stats.bootstrap_difference(
-            data, value=value, group=group, weight=weight, n_boot=n_boot, level=level,
-            random_state=int(seeds[2 * i + 1]),
-        )
-        diff.insert(1, "measure", measure)
-        perm = [_permutation_for(docs, measure, group, row) for row in diff.itertuples()]
-        diff["p_value"] = [p["p_value"] for p in perm]
-        diff["min_p"] = [p["min_p"] for p in perm]
-        diff["exact"] = [p["exact"] for p in perm]
-        diffs.append(diff)
-    summary = pd.concat(summaries, ignore_index=True).rename(columns={"n_units": "n_sentences"})
+    value_of = {_VALUE_OF[m]: m for m in MEASURES}
+    boot = stats.bootstrap_groups(data, values=list(value_of), group=group, groups=groups,
+                                  weight=weight, key=("sentiment", weight), resampling=opts)
+    order = {m: i for i, m in enumerate(MEASURES)}
+    summary = boot.estimates.assign(measure=boot.estimates["value"].map(value_of))
+    spread = docs.melt(id_vars=[group], value_vars=list(MEASURES), var_name="measure")
+    spread = spread.groupby([group, "measure"])["value"].agg(doc_min="min", doc_max="max")
+    summary[group] = summary[group].astype(docs[group].dtype)
+    summary = summary.merge(spread.reset_index(), on=[group, "measure"], how="left")
+    summary = summary.sort_values("measure", key=lambda m: m.map(order), kind="stable")
+    summary = summary.rename(columns={"n_units": "n_sentences"}).reset_index(drop=True)
     summary = summary[[group, "measure", "estimate", "ci_low", "ci_high", "doc_min", "doc_max",
                        "n_docs", "n_sentences", "n_boot"]]
-    differences = pd.concat(diffs, ignore_index=True)
+    diff = boot.differences.assign(measure=boot.differences["value"].map(value_of))
+    diff = diff.sort_values("measure", key=lambda m: m.map(order), kind="stable")
+    diff = diff.drop(columns="value").reset_index(drop=True)
+    diff = diff[["contrast", "measure"] + [c for c in diff.columns if c not in ("contrast", "measure")]]
+    labels = docs[group].astype(str).to_numpy()
+    tests = pd.DataFrame([
+        _permutation_for(docs[row.measure].to_numpy(dtype=float), labels, row.measure, row,
+                         opts).as_row("articles")
+        for row in diff.itertuples()
+    ], index=diff.index)
+    differences = pd.concat([diff, tests], axis=1)
     return GroupSentiment(
         summary=summary,
         documents=docs,
         differences=differences,
-        caveat=stats.caveat(stats.group_sizes(data, group=group)),
+        caveat=stats.caveat(stats.group_sizes(data, group=group), pair=groups, resampling=opts),
     )
 
 
-def _permutation_for(docs: pd.DataFrame, measure: str, group: str, row) -> dict:
-    labels = docs[group].astype(str)
-    if row.group_b == "rest":
-        labels = labels.where(labels == row.group_a, "rest")
-    return stats.exact_permutation_test(docs[measure].to_numpy(dtype=float), labels.to_numpy())
+def _permutation_for(values: np.ndarray, labels: np.ndarray, measure: str, row,
+                     opts: stats.Resampling) -> stats.PermutationResult:
+    """The permutation test of one contrast row: its two groups, or one group vs the rest."""
+    if row.group_b == stats.REST:
+        labels = np.where(labels == row.group_a, row.group_a, stats.REST)
+    else:
+        keep = (labels == row.group_a) | (labels == row.group_b)
+        labels, values = labels[keep], values[keep]
+    return stats.permutation_test(values, labels, key=("sentiment", measure, row.contrast),
+                                  resampling=opts)
 
 
 # --------------------------------------------------------------------------- actors and voices
@@ -548,21 +561,22 @@ def _cells(
     by: str,
     group: str,
     weight: str,
-    n_boot: int,
-    level: float,
-    random_state: int,
+    opts: stats.Resampling,
     min_docs: int,
 ) -> pd.DataFrame:
-    """Cluster-bootstrap mean compound (and shares) for every value of ``by`` x group."""
+    """Cluster-bootstrap mean compound (and shares) for every value of ``by`` x group.
+
+    Each cell draws from a generator keyed by (``by``, its value, group): its interval does
+    not depend on which other actors, voices or speakers are computed beside it.
+    """
     data = _with_flags(data.dropna(subset=[group, by]))
     keys = sorted(data[by].astype(str).unique())
-    seeds = np.random.SeedSequence(random_state).generate_state(max(len(keys), 1))
     out = []
-    for key, seed in zip(keys, seeds, strict=False):
+    for key in keys:
         part = data[data[by].astype(str) == key]
         est = stats.cluster_bootstrap(
-            part, value="compound", group=group, weight=weight, n_boot=n_boot, level=level,
-            random_state=int(seed),
+            part, value="compound", group=group, weight=weight, key=(by, key, "compound", weight),
+            resampling=opts,
         )
         shares = part.groupby(group).agg(
             share_positive=("is_positive", "mean"), share_negative=("is_negative", "mean")
@@ -589,9 +603,10 @@ def actor_sentiment(
     top: int | None = None,
     min_docs: int = 2,
     weight: str = "unit",
-    n_boot: int = config.N_BOOT,
-    level: float = config.CI_LEVEL,
-    random_state: int = config.RANDOM_STATE,
+    resampling: stats.Resampling | None = None,
+    n_boot: int | None = None,
+    level: float | None = None,
+    random_state: int | None = None,
 ) -> pd.DataFrame:
     """Mean compound of the sentences mentioning each actor, per group, with intervals.
 
@@ -606,6 +621,8 @@ def actor_sentiment(
     actors : actors to keep (default: every actor mentioned)
     top : keep only the ``top`` actors mentioned in most sentences (all groups; ties by name)
     min_docs : cells with fewer documents get ``few_docs = True``
+    resampling, n_boot, level, random_state : as in :func:`group_sentiment`; each cell's
+        interval depends only on its actor and group, not on which other actors are kept
 
     Returns
     -------
@@ -636,8 +653,9 @@ def actor_sentiment(
         counts = exploded["actor"].astype(str).value_counts().sort_index()
         keep = counts.sort_values(ascending=False, kind="stable").index[:top]
         exploded = exploded[exploded["actor"].astype(str).isin(keep)]
-    return _cells(exploded, by="actor", group=group, weight=weight, n_boot=n_boot, level=level,
-                  random_state=random_state, min_docs=min_docs)
+    opts = stats.resolve_resampling(resampling, n_boot=n_boot, level=level,
+                                    random_state=random_state)
+    return _cells(exploded, by="actor", group=group, weight=weight, opts=opts, min_docs=min_docs)
 
 
 @dataclass(frozen=True)
@@ -671,9 +689,10 @@ def voice_sentiment(
     top_speakers: int = 6,
     min_docs: int = 2,
     weight: str = "unit",
-    n_boot: int = config.N_BOOT,
-    level: float = config.CI_LEVEL,
-    random_state: int = config.RANDOM_STATE,
+    resampling: stats.Resampling | None = None,
+    n_boot: int | None = None,
+    level: float | None = None,
+    random_state: int | None = None,
 ) -> VoiceSentiment:
     """Quoted speech vs the reporter's own text, per group, and by the most quoted speakers.
 
@@ -687,6 +706,7 @@ def voice_sentiment(
     scored : frame from :func:`sentence_sentiment` (needs ``voice``; ``speaker`` for speakers)
     top_speakers : how many speakers to show, by number of quoted sentences (all groups)
     min_docs : cells with fewer documents get ``few_docs = True``
+    resampling, n_boot, level, random_state : as in :func:`group_sentiment`
 
     Examples
     --------
@@ -707,19 +727,20 @@ def voice_sentiment(
     """
     _require(scored, ["doc_id", group, "compound", "voice"], "voice_sentiment",
              "Pass the frame returned by sentence_sentiment (it carries voice and speaker).")
-    common = dict(group=group, weight=weight, n_boot=n_boot, level=level, min_docs=min_docs)
-    seed_v, seed_s = np.random.SeedSequence(random_state).generate_state(2)
-    voices = _cells(scored, by="voice", random_state=int(seed_v), **common)
+    opts = stats.resolve_resampling(resampling, n_boot=n_boot, level=level,
+                                    random_state=random_state)
+    common = dict(group=group, weight=weight, opts=opts, min_docs=min_docs)
+    voices = _cells(scored, by="voice", **common)
     if "speaker" in scored.columns:
         quoted = scored[(scored["voice"] == "quoted") & scored["speaker"].notna()]
         counts = quoted["speaker"].astype(str).value_counts()
         counts = counts.sort_index().sort_values(ascending=False, kind="stable")
         keep = counts.index[:top_speakers]
         quoted = quoted[quoted["speaker"].astype(str).isin(keep)]
-        speakers = _cells(quoted, by="speaker", random_state=int(seed_s), **common)
+        speakers = _cells(quoted, by="speaker", **common)
     else:
         speakers = _cells(scored.iloc[:0].assign(speaker=pd.Series(dtype="string")),
-                          by="speaker", random_state=int(seed_s), **common)
+                          by="speaker", **common)
     wide = voices.pivot(index=group, columns="voice", values="estimate")
     for v in ("quoted", "reporter"):
         if v not in wide.columns:
@@ -749,15 +770,17 @@ def position_sentiment(
     group: str = config.DEFAULT_GROUP,
     bins: int = 5,
     weight: str = "unit",
-    n_boot: int = config.N_BOOT,
-    level: float = config.CI_LEVEL,
-    random_state: int = config.RANDOM_STATE,
+    resampling: stats.Resampling | None = None,
+    n_boot: int | None = None,
+    level: float | None = None,
+    random_state: int | None = None,
 ) -> pd.DataFrame:
     """Mean compound along the article: ``bins`` equal slices of ``position`` (0 = first sentence).
 
     News puts its frame in the first sentences; this shows whether tone differs between the
     lead and the rest. Each group x slice gets the two-stage cluster bootstrap interval of
-    :func:`group_sentiment` (articles, then sentences).
+    :func:`group_sentiment` (articles, then sentences); ``resampling``, ``n_boot``, ``level``,
+    ``random_state`` as there.
 
     Returns one row per slice x group: ``bin`` (0-based), ``bin_start``, ``bin_end``,
     ``bin_mid``, group, ``estimate``, ``ci_low``, ``ci_high``, ``n_docs``, ``n_sentences``.
@@ -780,14 +803,15 @@ def position_sentiment(
     which = np.clip(np.searchsorted(edges, scored["position"].to_numpy(dtype=float),
                                     side="right") - 1, 0, bins - 1)
     data = scored.assign(bin=which)
-    seeds = np.random.SeedSequence(random_state).generate_state(bins)
+    opts = stats.resolve_resampling(resampling, n_boot=n_boot, level=level,
+                                    random_state=random_state)
     out = []
     for b in range(bins):
         part = data[data["bin"] == b]
         if part.dropna(subset=[group]).empty:
             continue
         est = stats.cluster_bootstrap(part, value="compound", group=group, weight=weight,
-                                      n_boot=n_boot, level=level, random_state=int(seeds[b]))
+                                      key=("position", bins, b, weight), resampling=opts)
         est.insert(0, "bin", b)
         est.insert(1, "bin_start", edges[b])
         est.insert(2, "bin_end", edges[b + 1])

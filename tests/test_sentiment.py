@@ -18,7 +18,7 @@ from scipy import stats as sps
 from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
 from analysis import config, lexicons, sentiment
-from analysis.errors import CorpusError
+from analysis.errors import CorpusError, DesignWarning
 
 matplotlib.use("Agg")
 
@@ -296,6 +296,86 @@ def test_bootstrap_reproducible_with_seed_and_different_with_another():
     cols = ["ci_low", "ci_high"]
     assert not np.allclose(a.summary[cols].to_numpy(), c.summary[cols].to_numpy())
     pd.testing.assert_series_equal(a.summary["estimate"], c.summary["estimate"])
+
+
+def five_docs_three_groups():
+    # one sentence per document: a = {0.9, 0.7}, b = {0.1, -0.1}, c = {-0.5}
+    return pd.DataFrame({"doc_id": ["a1", "a2", "b1", "b2", "c1"],
+                         "event": ["a", "a", "b", "b", "c"],
+                         "compound": [0.9, 0.7, 0.1, -0.1, -0.5]})
+
+
+def test_three_groups_each_against_the_rest_by_hand():
+    with pytest.warns(DesignWarning, match="group 'c'"):
+        r = sentiment.group_sentiment(five_docs_three_groups(), n_boot=200)
+    d = r.differences[r.differences["measure"] == "mean_compound"].set_index("group_a")
+    assert set(d["group_b"]) == {"rest"}
+    # a vs rest: 0.8 - (0.1 - 0.1 - 0.5) / 3
+    assert d.loc["a", "estimate"] == pytest.approx(0.8 + 0.5 / 3)
+    # Exact test, a (2) vs rest (3): C(5, 2) = 10 splits, total 1.1; a pair summing to S
+    # gives |S/2 - (1.1 - S)/3| = |5S - 2.2| / 6, largest for S = 1.6 (0.967, the observed
+    # split) and next S = -0.6 (0.867): only the observed split reaches it -> p = 1/10.
+    assert d.loc["a", "p_value"] == pytest.approx(0.1) and d.loc["a", "min_p"] == pytest.approx(0.1)
+    # b vs rest: S = 0 gives 0.367; splits reaching it: S = 1.6, 1.0, 0, -0.4, -0.6 -> 5/10
+    assert d.loc["b", "p_value"] == pytest.approx(0.5)
+    # c (1) vs rest (4): 5 splits, |x - (1.1 - x)/4| = |5x - 1.1| / 4; x = -0.5 gives 0.9,
+    # x = 0.9 gives 0.85, the rest less -> p = 1/5, floor 1/5
+    assert d.loc["c", "p_value"] == pytest.approx(0.2) and d.loc["c", "min_p"] == pytest.approx(0.2)
+    assert not d["sampled"].any()
+    assert d.loc["c", "test"].startswith("exact permutation test (all 5 relabellings")
+
+
+def test_chosen_pair_of_three_groups_by_hand():
+    with pytest.warns(DesignWarning, match="group 'c'"):
+        r = sentiment.group_sentiment(five_docs_three_groups(), groups=("a", "c"), n_boot=200)
+    d = r.differences.set_index("measure").loc["mean_compound"]
+    assert d["contrast"] == "a - c" and d["estimate"] == pytest.approx(0.8 + 0.5)
+    # only a and c are permuted: 3 splits of {0.9, 0.7 | -0.5}; the single value alone:
+    # -0.5 -> |(-0.5) - 0.8| = 1.3 (observed), 0.7 -> |0.7 - 0.2| = 0.5, 0.9 -> 0.8 -> p = 1/3
+    assert d["p_value"] == pytest.approx(1 / 3) and d["min_p"] == pytest.approx(1 / 3)
+    assert (d["n_docs_a"], d["n_docs_b"]) == (2, 1)
+
+
+def test_group_sentiment_at_600_vs_600_is_a_sampled_test_and_says_so():
+    rng = np.random.default_rng(0)
+    n = 1200
+    s = pd.DataFrame({"doc_id": [f"d{i}" for i in range(n)], "event": ["x", "y"] * (n // 2),
+                      "compound": rng.uniform(-1, 1, n)})
+    r = sentiment.group_sentiment(s, n_boot=100)
+    d = r.differences
+    assert d["sampled"].all() and (d["n_permutations"] == 9_999).all()
+    assert np.allclose(d["min_p"], 1 / 10_000)  # 1 / (B + 1)
+    assert d["test"].str.startswith("sampled permutation test (9,999 random relabellings").all()
+    assert not d["test"].str.contains("exact|every", regex=True).any()
+    assert "sampled" in r.caveat and "exact" not in r.caveat and "rough" not in r.caveat
+
+
+def test_group_sentiment_with_183_groups_runs_every_group_against_the_rest():
+    rng = np.random.default_rng(1)
+    sizes = [2 + i % 5 for i in range(183)]
+    groups = np.repeat([f"s{i:03d}" for i in range(183)], sizes)
+    s = pd.DataFrame({"doc_id": [f"d{i}" for i in range(len(groups))], "event": groups,
+                      "compound": rng.uniform(-1, 1, len(groups))})
+    r = sentiment.group_sentiment(s, n_boot=50)
+    d = r.differences[r.differences["measure"] == "mean_compound"]
+    assert len(d) == 183 and d["sampled"].all() and d["p_value"].between(1 / 10_000, 1).all()
+    assert "sampled" in r.caveat and "1/(B+1) = 0.0001" in r.caveat
+
+
+def test_actor_interval_does_not_depend_on_which_other_actors_are_computed():
+    # the same actor x group cell, computed among all actors or alone, in either order
+    s = toy().assign(actors=[("Putin",), ("Putin", "Xi"), (), ("Xi",), ("Putin",), ("Xi",),
+                             ("Xi",), ("Putin",)])
+    every = sentiment.actor_sentiment(s, n_boot=300, random_state=4).set_index(["actor", "event"])
+    alone = sentiment.actor_sentiment(s, actors=["Xi"], n_boot=300, random_state=4)
+    top_one = sentiment.actor_sentiment(s, top=1, n_boot=300, random_state=4)
+    xi = alone.set_index(["actor", "event"])
+    for ev in ("x", "y"):
+        assert xi.loc[("Xi", ev), "ci_low"] == every.loc[("Xi", ev), "ci_low"]
+        assert xi.loc[("Xi", ev), "ci_high"] == every.loc[("Xi", ev), "ci_high"]
+    top = top_one.set_index(["actor", "event"])
+    actor = top.index[0][0]
+    pd.testing.assert_series_equal(top.loc[actor, "ci_low"], every.loc[actor, "ci_low"])
 
 
 def test_group_sentiment_needs_two_groups():
