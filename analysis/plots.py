@@ -26,6 +26,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from . import config
+from .stats import top_groups
 
 __all__ = [
     "DIVERGING_CMAP",
@@ -172,6 +173,8 @@ def shown_groups(sizes: Mapping[str, int] | pd.Series, *,
                  max_groups: int = MAX_GROUPS_SHOWN) -> tuple[list[str], str]:
     """The groups a figure draws by name (the largest, in :func:`group_order`) and a note.
 
+    The choice is :func:`analysis.stats.top_groups`'s, so figures and tables agree.
+
     Parameters
     ----------
     sizes : group -> number of documents
@@ -186,21 +189,13 @@ def shown_groups(sizes: Mapping[str, int] | pd.Series, *,
     Examples
     --------
     >>> shown_groups({"a": 5, "b": 1, "c": 3}, max_groups=2)
-    (['a', 'c'], '1 other group (1 document) not drawn: the figure shows the 2 largest; the CSV beside it has every group.')
+    (['a', 'c'], 'The 2 largest of 3 groups are shown; the other one (1 document in all) is left out. The CSV beside the figure has every group.')
     >>> shown_groups({"a": 5, "b": 1})
     (['a', 'b'], '')
     """
-    items = {str(k): int(v) for k, v in dict(sizes).items()}
-    if len(items) <= max_groups:
-        return group_order(items), ""
-    kept = sorted(items, key=lambda k: (-items[k], k))[:max_groups]
-    left = [k for k in items if k not in kept]
-    docs = sum(items[k] for k in left)
-    noun = "group" if len(left) == 1 else "groups"
-    dnoun = "document" if docs == 1 else "documents"
-    note = (f"{len(left):,} other {noun} ({docs:,} {dnoun}) not drawn: the figure shows the "
-            f"{len(kept)} largest; the CSV beside it has every group.")
-    return group_order(kept), note
+    top = top_groups(sizes, max_groups=max_groups)
+    note = f"{top.note} The CSV beside the figure has every group." if top.note else ""
+    return group_order(top.kept), note
 
 
 def fit_height(height: float) -> float:

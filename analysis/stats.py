@@ -310,8 +310,10 @@ def top_groups(
     n_left = sum(v for _, v in rest)
     note = ""
     if rest:
-        note = (f"The {len(kept)} largest of {len(items)} groups are shown; the other "
-                f"{len(rest)} ({n_left:,} {unit} in all) are left out.")
+        other = f"the other {len(rest)}" if len(rest) > 1 else "the other one"
+        docs = unit if n_left != 1 else unit.rstrip("s")
+        note = (f"The {len(kept)} largest of {len(items)} groups are shown; {other} "
+                f"({n_left:,} {docs} in all) {'are' if len(rest) > 1 else 'is'} left out.")
     return TopGroups(kept=kept, left_out=left_out, n_docs_left_out=n_left, note=note)
 
 
