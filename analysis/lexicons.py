@@ -57,14 +57,14 @@ from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 from . import config
 from .errors import CorpusError
 from .sentiment import (
-    _TYPOGRAPHIC,
     SCORE_COLUMNS,
-    _as_text_list,
-    _require,
-    _resolve_n_jobs,
+    TYPOGRAPHIC_QUOTES,
+    as_text_list,
     parallel_map_chunks,
+    resolve_n_jobs,
     vader_analyzer,
 )
+from .validation import require_columns
 
 __all__ = [
     "MethodComparison",
@@ -164,9 +164,9 @@ def approximate_compound(
     >>> approximate_compound(["good", "not good"]).round(4).tolist()  # VADER: 0.4404, -0.3412
     [0.4404, 0.4404]
     """
-    values, _ = _as_text_list(texts, "approximate_compound")
+    values, _ = as_text_list(texts, "approximate_compound")
     if ascii_quotes:
-        values = [t.translate(_TYPOGRAPHIC) for t in values]
+        values = [t.translate(TYPOGRAPHIC_QUOTES) for t in values]
     _, valence = _valences()
     total = _counts(values) @ valence
     return total / np.sqrt(total * total + _ALPHA)
@@ -248,12 +248,12 @@ def lexicon_contributions(
     2     y   good      1.9      1           1.9  0.432
     3     y  peace      2.5      1           2.5  0.568
     """
-    _require(frame, [group, text], "lexicon_contributions",
+    require_columns(frame, [group, text], "lexicon_contributions",
              "Pass the sentence frame from sentence_sentiment, or the corpus.")
     data = frame.dropna(subset=[group])
     texts = data[text].astype(str)
     if ascii_quotes:
-        texts = texts.str.translate(_TYPOGRAPHIC)
+        texts = texts.str.translate(TYPOGRAPHIC_QUOTES)
     labels = data[group].astype(str).to_numpy()
     names, codes = np.unique(labels, return_inverse=True)
     counts = _counts(texts.tolist())
@@ -479,11 +479,11 @@ def rescore_without(
     >>> score_sentences(["The war is over and peace is good."])["compound"].tolist()
     [0.3612]
     """
-    values, index = _as_text_list(texts, "rescore_without")
+    values, index = as_text_list(texts, "rescore_without")
     if ascii_quotes:
-        values = [t.translate(_TYPOGRAPHIC) for t in values]
+        values = [t.translate(TYPOGRAPHIC_QUOTES) for t in values]
     drop = _topic_set(words)
-    jobs = _resolve_n_jobs(n_jobs, len(values))
+    jobs = resolve_n_jobs(n_jobs, len(values))
     rows = (parallel_map_chunks(functools.partial(_score_without_chunk, words=drop), values,
                                 n_jobs=jobs) if values else [])
     return pd.DataFrame(np.asarray(rows, dtype=float).reshape(len(values), len(SCORE_COLUMNS)),
@@ -518,7 +518,7 @@ def without_topic_words(
     0     x        -0.5994                       0.0000
     1     y         0.2023                       0.2023
     """
-    _require(scored, ["doc_id", group, "text", "compound"], "without_topic_words",
+    require_columns(scored, ["doc_id", group, "text", "compound"], "without_topic_words",
              "Pass the frame returned by sentence_sentiment.")
     data = scored.dropna(subset=[group])
     rescored = rescore_without(data["text"].astype(str), topic_words, ascii_quotes=ascii_quotes,
@@ -567,7 +567,7 @@ def approximation_fidelity(
     1     x            2            0.500000         0.500000
     2     y            1            1.000000         1.000000
     """
-    _require(scored, [group, "text", "compound"], "approximation_fidelity",
+    require_columns(scored, [group, "text", "compound"], "approximation_fidelity",
              "Pass the frame returned by sentence_sentiment.")
     approx = approximate_compound(scored["text"].astype(str), ascii_quotes=ascii_quotes)
     frame = pd.DataFrame({"scope": scored[group].astype("string").to_numpy(),
@@ -617,8 +617,8 @@ def pattern_scores(texts: Iterable[str] | pd.Series, *, n_jobs: int | None = Non
     0      0.65         0.600
     1     -0.70         0.667
     """
-    values, index = _as_text_list(texts, "pattern_scores")
-    jobs = _resolve_n_jobs(n_jobs, len(values))
+    values, index = as_text_list(texts, "pattern_scores")
+    jobs = resolve_n_jobs(n_jobs, len(values))
     rows = parallel_map_chunks(_pattern_chunk, values, n_jobs=jobs) if values else []
     return pd.DataFrame(np.asarray(rows, dtype=float).reshape(len(values), 2),
                         columns=["polarity", "subjectivity"], index=index)
@@ -676,7 +676,7 @@ def compare_methods(
       contrast  vader  pattern  same_direction
     0    x - y  1.285      1.3            True
     """
-    _require(scored, ["doc_id", group, "text", "compound"], "compare_methods",
+    require_columns(scored, ["doc_id", group, "text", "compound"], "compare_methods",
              "Pass the frame returned by sentence_sentiment.")
     if weight not in {"unit", "document"}:
         raise ValueError(f"weight must be 'unit' or 'document', not {weight!r}")

@@ -37,7 +37,6 @@ Examples
 from __future__ import annotations
 
 import functools
-import importlib
 import os
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -50,6 +49,10 @@ from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
 from . import config, stats
 from .errors import CorpusError
+from .passages import deduplicated
+from .quotes import quotes as find_quotes
+from .segment import sentences
+from .validation import require_columns
 
 __all__ = [
     "MEASURES",
@@ -81,7 +84,7 @@ QUOTED_THRESHOLD: float = 0.5
 PARALLEL_MIN_TEXTS: int = 20_000
 
 #: Typographic quotation marks and apostrophes, mapped to ASCII by :func:`ascii_quotes`.
-_TYPOGRAPHIC = str.maketrans({"\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"',
+TYPOGRAPHIC_QUOTES = str.maketrans({"\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"',
                               "\u00ab": '"', "\u00bb": '"', "\u2018": "'", "\u2019": "'",
                               "\u201a": "'", "\u201b": "'"})
 
@@ -124,8 +127,8 @@ def ascii_quotes(texts: Iterable[str] | pd.Series) -> list[str] | pd.Series:
     ['"Dear friend", he didn\\'t say.']
     """
     if isinstance(texts, pd.Series):
-        return texts.astype(str).str.translate(_TYPOGRAPHIC)
-    return [t.translate(_TYPOGRAPHIC) if isinstance(t, str) else t for t in texts]
+        return texts.astype(str).str.translate(TYPOGRAPHIC_QUOTES)
+    return [t.translate(TYPOGRAPHIC_QUOTES) if isinstance(t, str) else t for t in texts]
 
 
 def _score_chunk(texts: Sequence[str]) -> list[tuple[float, float, float, float]]:
@@ -143,7 +146,17 @@ def _available_cores() -> int:
     return max(1, os.cpu_count() or 1)
 
 
-def _resolve_n_jobs(n_jobs: int | None, n_texts: int) -> int:
+def resolve_n_jobs(n_jobs: int | None, n_texts: int) -> int:
+    """Worker processes for ``n_texts`` texts: scikit-learn's ``n_jobs`` convention.
+
+    ``None`` is one process below :data:`PARALLEL_MIN_TEXTS` texts and every core above;
+    ``-1`` every core, ``-2`` all but one; never more processes than texts.
+
+    Examples
+    --------
+    >>> resolve_n_jobs(3, 2), resolve_n_jobs(None, 1)
+    (2, 1)
+    """
     cores = _available_cores()
     if n_jobs is None:
         jobs = 1 if n_texts < PARALLEL_MIN_TEXTS else cores
@@ -182,7 +195,14 @@ def parallel_map_chunks(
     return [row for part in parts for row in part]
 
 
-def _as_text_list(texts: Iterable[str] | pd.Series, what: str) -> tuple[list[str], pd.Index]:
+def as_text_list(texts: Iterable[str] | pd.Series, what: str) -> tuple[list[str], pd.Index]:
+    """``texts`` as a list of strings and its index; a clear error for one string or non-text.
+
+    Examples
+    --------
+    >>> as_text_list(pd.Series(["a", "b"], index=[5, 6]), "score_sentences")[1].tolist()
+    [5, 6]
+    """
     if isinstance(texts, str):
         raise CorpusError(
             f"{what} got a single string; pass a list (or Series) of texts, e.g. [text]."
@@ -234,10 +254,10 @@ def score_sentences(
     0    0.6249  0.718  0.282  0.000
     1   -0.8516  0.000  0.266  0.734
     """
-    values, index = _as_text_list(texts, "score_sentences")
+    values, index = as_text_list(texts, "score_sentences")
     if ascii_quotes:
-        values = [t.translate(_TYPOGRAPHIC) for t in values]
-    jobs = _resolve_n_jobs(n_jobs, len(values))
+        values = [t.translate(TYPOGRAPHIC_QUOTES) for t in values]
+    jobs = resolve_n_jobs(n_jobs, len(values))
     rows = parallel_map_chunks(_score_chunk, values, n_jobs=jobs) if values else []
     return pd.DataFrame(
         np.asarray(rows, dtype=float).reshape(len(values), len(SCORE_COLUMNS)),
@@ -249,33 +269,10 @@ def score_sentences(
 # --------------------------------------------------------------------------- sentence frame
 
 
-def _require(frame: pd.DataFrame, columns: Iterable[str], what: str, fix: str) -> None:
-    missing = [c for c in columns if c not in frame.columns]
-    if missing:
-        have = ", ".join(map(str, frame.columns))
-        raise CorpusError(
-            f"{what}: column(s) {', '.join(map(repr, missing))} not found; the table has: "
-            f"{have}. {fix}"
-        )
-
-
-def _optional_module(name: str):
-    """Import ``analysis.<name>`` if it exists (sibling modules land independently)."""
-    try:
-        return importlib.import_module(f"analysis.{name}")
-    except ModuleNotFoundError as err:
-        if err.name != f"analysis.{name}":
-            raise
-        return None
-
-
 def _attach_speakers(sents: pd.DataFrame, corpus: pd.DataFrame, group: str) -> pd.Series:
     """Speaker of each quoted sentence: the attributed quote overlapping it most."""
     speaker = pd.Series(pd.NA, index=sents.index, dtype="string")
-    quotes_mod = _optional_module("quotes")
-    if quotes_mod is None or not hasattr(quotes_mod, "quotes"):
-        return speaker
-    quotes = quotes_mod.quotes(corpus, group=group)
+    quotes = find_quotes(corpus, group=group)
     if quotes.empty or "speaker" not in quotes.columns:
         return speaker
     quotes = quotes.dropna(subset=["speaker"])
@@ -344,15 +341,13 @@ def sentence_sentiment(
     1         1       0.5  reporter   -0.5994
     2         2       1.0  reporter    0.0000
     """
-    _require(
+    require_columns(
         corpus, ["doc_id", "text", group], "sentence_sentiment",
         "Pass the corpus DataFrame from load_corpus (doc_id, text and the group column).",
     )
     if dedupe:
-        passages = importlib.import_module("analysis.passages")
-        corpus = passages.deduplicated(corpus)
-    segment = importlib.import_module("analysis.segment")
-    sents = segment.sentences(corpus, group=group).reset_index(drop=True)
+        corpus = deduplicated(corpus, group=group)
+    sents = sentences(corpus, group=group).reset_index(drop=True)
     scores = score_sentences(sents["text"].astype(str), ascii_quotes=ascii_quotes,
                              n_jobs=n_jobs).reset_index(drop=True)
     last = sents.groupby("doc_id", sort=False)["sentence"].transform("max").to_numpy(dtype=float)
@@ -404,7 +399,7 @@ def document_sentiment(scored: pd.DataFrame, *, group: str = config.DEFAULT_GROU
     0      a     x            2            0.2             0.5             0.5
     1      b     y            1            0.0             0.0             0.0
     """
-    _require(scored, ["doc_id", group, "compound"], "document_sentiment",
+    require_columns(scored, ["doc_id", group, "compound"], "document_sentiment",
              "Pass the frame returned by sentence_sentiment (or one with doc_id, group, compound).")
     flagged = _with_flags(scored)
     out = (
@@ -501,7 +496,7 @@ def group_sentiment(
       contrast        measure  estimate   p_value     min_p  sampled
     0    x - y  mean_compound       0.5  0.333333  0.333333    False
     """
-    _require(scored, ["doc_id", group, "compound"], "group_sentiment",
+    require_columns(scored, ["doc_id", group, "compound"], "group_sentiment",
              "Pass the frame returned by sentence_sentiment.")
     opts = stats.resolve_resampling(resampling, n_boot=n_boot, level=level,
                                     random_state=random_state)
@@ -643,7 +638,7 @@ def actor_sentiment(
     1     Xi     x       0.2       1            1      True
     2     Xi     y      -0.5       1            1      True
     """
-    _require(scored, ["doc_id", group, "compound", "actors"], "actor_sentiment",
+    require_columns(scored, ["doc_id", group, "compound", "actors"], "actor_sentiment",
              "Pass the frame returned by sentence_sentiment (it carries an actors column).")
     exploded = scored.loc[:, ["doc_id", group, "compound", "actors"]].explode("actors")
     exploded = exploded.rename(columns={"actors": "actor"}).dropna(subset=["actor"])
@@ -725,7 +720,7 @@ def voice_sentiment(
     >>> v.reporter_minus_quoted[["event", "difference"]].round(2).to_dict("records")
     [{'event': 'x', 'difference': -0.8}, {'event': 'y', 'difference': -0.8}]
     """
-    _require(scored, ["doc_id", group, "compound", "voice"], "voice_sentiment",
+    require_columns(scored, ["doc_id", group, "compound", "voice"], "voice_sentiment",
              "Pass the frame returned by sentence_sentiment (it carries voice and speaker).")
     opts = stats.resolve_resampling(resampling, n_boot=n_boot, level=level,
                                     random_state=random_state)
@@ -795,7 +790,7 @@ def position_sentiment(
     0    0     x       0.4            2
     1    1     x      -0.1            2
     """
-    _require(scored, ["doc_id", group, "position", "compound"], "position_sentiment",
+    require_columns(scored, ["doc_id", group, "position", "compound"], "position_sentiment",
              "Pass the frame returned by sentence_sentiment (it carries position).")
     if bins < 1:
         raise ValueError(f"bins must be at least 1, not {bins!r}")

@@ -15,7 +15,7 @@ import pandas as pd
 
 from analysis.errors import CorpusError
 
-__all__ = ["check_corpus"]
+__all__ = ["check_corpus", "require_columns"]
 
 
 def check_corpus(corpus: pd.DataFrame, *, group: str | None = None) -> None:
@@ -48,3 +48,23 @@ def check_corpus(corpus: pd.DataFrame, *, group: str | None = None) -> None:
     if dup.any():
         first = corpus.loc[dup, "doc_id"].iloc[0]
         raise CorpusError(f"corpus column 'doc_id' has duplicates (e.g. {first!r}); make ids unique.")
+
+
+def require_columns(frame: pd.DataFrame, columns, what: str, fix: str) -> None:
+    """Raise :class:`CorpusError` naming the missing ``columns``, the ones there are and ``fix``.
+
+    Examples
+    --------
+    >>> require_columns(pd.DataFrame({"a": [1]}), ["a", "b"], "group_sentiment",
+    ...                 "Pass the frame from sentence_sentiment.")
+    Traceback (most recent call last):
+    ...
+    analysis.errors.CorpusError: group_sentiment: column(s) 'b' not found; the table has: a. Pass the frame from sentence_sentiment.
+    """
+    missing = [c for c in columns if c not in frame.columns]
+    if missing:
+        have = ", ".join(map(str, frame.columns))
+        raise CorpusError(
+            f"{what}: column(s) {', '.join(map(repr, missing))} not found; the table has: "
+            f"{have}. {fix}"
+        )

@@ -187,9 +187,7 @@ def fake_sentences(corpus, *, group="event"):
 
 
 def test_sentence_sentiment_position_voice_and_scores(monkeypatch):
-    import analysis.segment
-
-    monkeypatch.setattr(analysis.segment, "sentences", fake_sentences)
+    monkeypatch.setattr(sentiment, "sentences", fake_sentences)
     corpus = pd.DataFrame({"doc_id": ["a", "b"], "event": ["x", "y"], "text": ["...", "..."]})
     s = sentiment.sentence_sentiment(corpus)
     # position = sentence index / last index in the doc: doc a has sentences 0, 1, 2
