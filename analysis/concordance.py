@@ -37,7 +37,7 @@ from nltk.collocations import BigramAssocMeasures, BigramCollocationFinder
 
 from . import config
 from .errors import CorpusError
-from .tables import html_table, save_table
+from .tables import count_noun, html_table, save_table
 from .terms import _prepared, _texts
 
 __all__ = [
@@ -408,13 +408,12 @@ def kwic_view(
         caption = f"No line matches {pattern!r}."
     elif len(shown) < len(lines):
         caption = (f"{len(shown):,} of {len(lines):,} lines from "
-                   f"{shown['doc_id'].nunique():,} of {n_docs:,} {unit} shown (spread over "
+                   f"{shown['doc_id'].nunique():,} of {count_noun(n_docs, unit)} shown (spread over "
                    f"the {unit}, random_state {random_state})")
         caption += (f"; every line is in {name}.csv in the figures folder." if name is not None
                     else ".")
     else:
-        caption = (f"All {len(lines):,} line{'s' if len(lines) != 1 else ''} from "
-                   f"{n_docs:,} {unit} shown.")
+        caption = f"All {count_noun(len(lines), 'lines')} from {count_noun(n_docs, unit)} shown."
     return KwicView(lines=lines, shown=shown, caption=caption, path=path)
 
 

@@ -42,6 +42,7 @@ from . import config
 __all__ = [
     "TABLE_CSS",
     "ShownTable",
+    "count_noun",
     "format_count",
     "format_log_count",
     "html_table",
@@ -189,6 +190,17 @@ def _singular(noun: str) -> str:
     return noun[:-1] if noun.endswith("s") and not noun.endswith("ss") else noun
 
 
+def count_noun(n: int, noun: str) -> str:
+    """``n`` with its noun, singular for one: "1 document", "2,400 documents", "1 speech".
+
+    Examples
+    --------
+    >>> count_noun(1, "documents"), count_noun(2400, "documents"), count_noun(1, "speeches")
+    ('1 document', '2,400 documents', '1 speech')
+    """
+    return f"{int(n):,} {_singular(noun) if int(n) == 1 else noun}"
+
+
 def summarise_list(items: Iterable[object], *, n: int = 10, noun: str = "documents") -> str:
     """A long list as "167 documents; first 10: a, b, ..."; a short one in full.
 
@@ -215,10 +227,9 @@ def summarise_list(items: Iterable[object], *, n: int = 10, noun: str = "documen
     total = len(names)
     if total == 0:
         return f"no {noun}"
-    label = _singular(noun) if total == 1 else noun
     if total <= n:
-        return f"{total:,} {label}: {', '.join(names)}"
-    return f"{total:,} {label}; first {int(n)}: {', '.join(names[: int(n)])}"
+        return f"{count_noun(total, noun)}: {', '.join(names)}"
+    return f"{count_noun(total, noun)}; first {int(n)}: {', '.join(names[: int(n)])}"
 
 
 # --------------------------------------------------------------------------- CSV

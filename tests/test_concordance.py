@@ -174,6 +174,8 @@ def test_kwic_view_caption_counts():
                             "articles, random_state 0).")
     assert view.shown["doc_id"].tolist().count("b") == 1 and view.n_docs == 2
     assert kwic_view(corpus, "war").caption == "No line matches 'war'."
+    one = kwic_view(corpus, "word", unit="speeches")
+    assert one.caption == "All 1 line from 1 speech shown."
 
 
 # --------------------------------------------------------------------------- collocations

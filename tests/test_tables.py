@@ -10,6 +10,7 @@ import pytest
 
 from analysis.report import clean_output_html
 from analysis.tables import (
+    count_noun,
     format_count,
     format_log_count,
     save_table,
@@ -87,6 +88,9 @@ def test_summarise_list_short_and_nouns():
     assert summarise_list(range(12), n=2, noun="ids") == "12 ids; first 2: 0, 1"
     with pytest.raises(ValueError):
         summarise_list(["a"], n=0)
+    assert count_noun(1, "documents") == "1 document"
+    assert count_noun(0, "documents") == "0 documents"
+    assert count_noun(1_134, "texts") == "1,134 texts"
 
 
 # --------------------------------------------------------------------------- top rows
