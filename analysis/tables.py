@@ -41,6 +41,7 @@ from . import config
 
 __all__ = [
     "TABLE_CSS",
+    "TABLE_ROWS",
     "ShownTable",
     "count_noun",
     "format_count",
@@ -51,6 +52,8 @@ __all__ = [
     "top_rows",
 ]
 
+#: Rows a page shows of a long table unless told otherwise; the rest are in the CSV.
+TABLE_ROWS: int = 20
 #: Counts below this are printed in full ("999,999"); from it on as "about m × 10^e".
 EXACT_BELOW: int = 1_000_000
 
@@ -393,7 +396,7 @@ def _csv_note(name: str | None, *, whole: bool) -> str:
 def top_rows(
     frame: pd.DataFrame | pd.Series,
     *,
-    n: int | None = 10,
+    n: int | None = TABLE_ROWS,
     sort_by: str | list[str] | None = None,
     ascending: bool = False,
     name: str | None = None,
@@ -406,7 +409,8 @@ def top_rows(
     Parameters
     ----------
     frame : the whole table (an index that carries data becomes columns)
-    n : rows shown; ``None`` shows every row (text still in full and wrapped)
+    n : rows shown (default :data:`TABLE_ROWS`); ``None`` shows every row (text still in
+        full and wrapped)
     sort_by : column(s) to rank by (stable sort, missing values last); ``None`` keeps the
         order given and shows the first rows
     ascending : rank smallest first (default: largest first)
