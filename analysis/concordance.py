@@ -8,6 +8,12 @@ variants from ``analysis/resources/variants.csv`` ("cease-fire", "U.S.", "US") a
 too. :func:`collocations` ranks word pairs per group with NLTK's
 ``BigramCollocationFinder`` (no NLTK data needed) over the same tokens as the term counts.
 
+A term can occur hundreds of times, mostly in a few long texts. :func:`kwic_view` shows a
+readable handful: lines spread over the documents (:func:`sample_lines`: round-robin over
+the documents in a seeded order, so one text cannot fill the page), aligned on the keyword,
+each context cut on its outer end (:func:`trim_context`), never next to the keyword, with a
+line "10 of 699 lines from 10 of 43 documents shown" and every line in a CSV.
+
 Examples
 --------
 >>> import pandas as pd
@@ -22,6 +28,8 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -29,9 +37,19 @@ from nltk.collocations import BigramAssocMeasures, BigramCollocationFinder
 
 from . import config
 from .errors import CorpusError
+from .tables import count_noun, html_table, save_table
 from .terms import _prepared, _texts
 
-__all__ = ["COLLOCATION_MEASURES", "collocations", "kwic", "pattern_regex"]
+__all__ = [
+    "COLLOCATION_MEASURES",
+    "KwicView",
+    "collocations",
+    "kwic",
+    "kwic_view",
+    "pattern_regex",
+    "sample_lines",
+    "trim_context",
+]
 
 #: Association measures accepted by :func:`collocations`.
 COLLOCATION_MEASURES: tuple[str, ...] = ("pmi", "likelihood_ratio")
@@ -181,6 +199,222 @@ def kwic(
         return out.drop(columns="group")
     out["group"] = out["group"].astype(corpus[group].dtype) if len(out) else out["group"]
     return out.rename(columns={"group": group})
+
+
+# --------------------------------------------------------------------------- concordance
+
+_ELLIPSIS = "\N{HORIZONTAL ELLIPSIS}"
+
+
+def trim_context(text: str, width: int, *, side: str) -> str:
+    """Cut a context to at most ``width`` characters on its outer end, at a word boundary.
+
+    The end next to the keyword is always kept: a ``"left"`` context keeps its last
+    characters and gains a leading ellipsis, a ``"right"`` context keeps its first
+    characters and gains a trailing one. A word cut in two is dropped, unless it is the only
+    word that would be left.
+
+    Examples
+    --------
+    >>> trim_context("the West imposed new", 12, side="left")
+    '…imposed new'
+    >>> trim_context("on Moscow and Minsk today", 12, side="right")
+    'on Moscow…'
+    >>> trim_context("short", 12, side="left")
+    'short'
+    """
+    if side not in ("left", "right"):
+        raise ValueError(f"side must be 'left' or 'right', not {side!r}")
+    if int(width) < 2:
+        raise ValueError(f"width must be at least 2 characters, not {width!r}")
+    if len(text) <= width:
+        return text
+    room = int(width) - 1  # one character for the ellipsis
+    if side == "left":
+        kept = text[-room:]
+        if not text[-room - 1].isspace() and " " in kept.strip():
+            kept = kept[kept.index(" ") + 1 :]  # drop the word cut in two
+        return _ELLIPSIS + kept.lstrip()
+    kept = text[:room]
+    if not text[room].isspace() and " " in kept.strip():
+        kept = kept[: kept.rindex(" ")]
+    return kept.rstrip() + _ELLIPSIS
+
+
+def sample_lines(lines: pd.DataFrame, *, n: int | None = 10, max_per_doc: int | None = None,
+                 random_state: int = config.RANDOM_STATE) -> pd.DataFrame:
+    """At most ``n`` lines spread over the documents: round-robin in a seeded order.
+
+    The documents are put in a random order (seeded, so the same lines give the same
+    sample) and each, in turn, gives one line, drawn at random from its own lines; then a
+    second round, and so on, until ``n`` lines are picked or every document has given
+    ``max_per_doc``. So ten lines come from ten documents when ten documents have the term,
+    and no document gives more than one line more than any other.
+
+    Parameters
+    ----------
+    lines : one row per line, with a ``doc_id`` column (e.g. from :func:`kwic`)
+    n : lines kept; ``None`` keeps every line (up to ``max_per_doc`` per document)
+    max_per_doc : most lines from one document; ``None`` for no limit beyond the rounds
+    random_state : seed of the document order and of the draw within each document
+
+    Returns
+    -------
+    DataFrame: the picked rows of ``lines`` in their original order.
+
+    Examples
+    --------
+    >>> lines = pd.DataFrame({"doc_id": ["a"] * 8 + ["b", "c"], "start": range(10)})
+    >>> sorted(sample_lines(lines, n=3)["doc_id"])
+    ['a', 'b', 'c']
+    >>> sample_lines(lines, n=6)["doc_id"].value_counts().to_dict()
+    {'a': 4, 'b': 1, 'c': 1}
+    """
+    if n is not None and int(n) < 1:
+        raise ValueError(f"n must be at least 1 (or None for every line), not {n!r}")
+    if max_per_doc is not None and int(max_per_doc) < 1:
+        raise ValueError(f"max_per_doc must be at least 1 (or None), not {max_per_doc!r}")
+    if "doc_id" not in lines.columns:
+        raise CorpusError(f"lines need a 'doc_id' column; they have {list(lines.columns)}.")
+    if len(lines) == 0:
+        return lines.copy()
+    rng = np.random.default_rng(random_state)
+    docs = pd.unique(lines["doc_id"].astype(str))
+    codes = pd.Categorical(lines["doc_id"].astype(str), categories=docs).codes
+    doc_rank = np.empty(len(docs), dtype=np.int64)
+    doc_rank[rng.permutation(len(docs))] = np.arange(len(docs))
+    draw = rng.random(len(lines))
+    order = np.lexsort((draw, codes))  # by document, then by the random draw
+    round_ = np.empty(len(lines), dtype=np.int64)
+    sorted_codes = codes[order]
+    starts = np.r_[0, np.flatnonzero(np.diff(sorted_codes)) + 1]
+    within = np.arange(len(lines)) - np.repeat(starts, np.diff(np.r_[starts, len(lines)]))
+    round_[order] = within
+    keep = np.ones(len(lines), dtype=bool) if max_per_doc is None else round_ < int(max_per_doc)
+    candidates = np.flatnonzero(keep)
+    ranked = candidates[np.lexsort((doc_rank[codes[candidates]], round_[candidates]))]
+    picked = np.sort(ranked if n is None else ranked[: int(n)])
+    return lines.iloc[picked].copy()
+
+
+@dataclass(frozen=True, repr=False)
+class KwicView:
+    """Keyword-in-context lines for a page: a spread sample, aligned, and every line kept.
+
+    Displayed in a notebook as a table aligned on the keyword under its caption; ``str()``
+    gives the same as plain text, one line per hit.
+
+    Attributes
+    ----------
+    lines : every line :func:`kwic` found, contexts uncut
+    shown : the sampled lines, contexts cut on their outer end to ``width`` characters
+    caption : "10 of 699 lines from 10 of 43 documents shown ..."
+    path : the CSV of every line, or ``None``
+    """
+
+    lines: pd.DataFrame
+    shown: pd.DataFrame
+    caption: str
+    path: Path | None = None
+
+    @property
+    def n_docs(self) -> int:
+        """Documents with at least one line."""
+        return int(self.lines["doc_id"].nunique())
+
+    def _columns(self) -> list[str]:
+        return [c for c in self.shown.columns if c not in ("start", "end")]
+
+    def _repr_html_(self) -> str:
+        return html_table(self.shown[self._columns()], caption=self.caption, classes={
+            "left": "kwic-left", "match": "kwic-match", "right": "kwic-right"})
+
+    def __repr__(self) -> str:
+        cols = self._columns()
+        before = [c for c in cols if c not in ("left", "match", "right")]
+        frame = self.shown.astype({c: "string" for c in cols}).fillna("")
+        widths = {c: max([len(c), *frame[c].str.len().tolist()]) for c in cols}
+        def row(values: dict[str, str]) -> str:
+            lead = "  ".join(values[c].ljust(widths[c]) for c in before)
+            body = (f"{values['left'].rjust(widths['left'])}  "
+                    f"{values['match'].ljust(widths['match'])}  {values['right']}")
+            return (lead + "  " + body if lead else body).rstrip()
+        out = [row({c: c for c in cols})]
+        out += [row(r) for r in frame[cols].to_dict("records")]
+        return "\n".join(([self.caption] if self.caption else []) + out)
+
+
+def kwic_view(
+    corpus: pd.DataFrame,
+    pattern: str,
+    *,
+    n: int | None = 10,
+    window: int = 8,
+    width: int = 60,
+    group: str | None = config.DEFAULT_GROUP,
+    variants: bool = True,
+    max_per_doc: int | None = None,
+    random_state: int = config.RANDOM_STATE,
+    name: str | None = None,
+    figures_dir: str | Path | None = None,
+    unit: str = "documents",
+) -> KwicView:
+    """Keyword in context for a page: ``n`` lines spread over the documents, aligned.
+
+    Finds every line with :func:`kwic`, picks ``n`` of them with :func:`sample_lines`
+    (round-robin over the documents in a seeded order), cuts each context to ``width``
+    characters on its outer end (:func:`trim_context`: the words next to the keyword are
+    always shown), and writes every line, uncut, to ``<figures_dir>/<name>.csv``.
+
+    Parameters
+    ----------
+    corpus, pattern, window, group, variants : as for :func:`kwic`
+    n : lines shown; ``None`` shows every line
+    width : most characters of each context shown
+    max_per_doc : most lines shown from one document
+    random_state : seed of the sample
+    name : file stem of the CSV of every line (:func:`analysis.tables.save_table`); ``None``
+        writes nothing
+    figures_dir : folder of the CSV, default :data:`analysis.config.FIGURES_DIR`
+    unit : what a document is, for the caption ("documents", "articles", "speeches")
+
+    Returns
+    -------
+    KwicView
+
+    Examples
+    --------
+    >>> corpus = pd.DataFrame({"doc_id": ["a", "b"], "event": ["x", "y"], "text": [
+    ...     "Last year the West imposed new sanctions on Moscow and its banks.",
+    ...     "Sanctions hurt. Then more sanctions followed."]})
+    >>> view = kwic_view(corpus, "sanctions", n=2, window=4, width=14)
+    >>> print(view)  # doctest: +NORMALIZE_WHITESPACE
+    2 of 3 lines from 2 of 2 documents shown (spread over the documents, random_state 0).
+    doc_id  event            left  match      right
+    a       x      …imposed new  sanctions  on Moscow and…
+    b       y        …Then more  sanctions  followed
+    >>> len(view.lines)  # every line, contexts uncut
+    3
+    """
+    lines = kwic(corpus, pattern, window=window, group=group, variants=variants)
+    path = save_table(lines, name, figures_dir=figures_dir) if name is not None else None
+    shown = sample_lines(lines, n=n, max_per_doc=max_per_doc, random_state=random_state)
+    shown = shown.assign(
+        left=[trim_context(t, width, side="left") for t in shown["left"].tolist()],
+        right=[trim_context(t, width, side="right") for t in shown["right"].tolist()],
+    ).reset_index(drop=True)
+    n_docs = int(lines["doc_id"].nunique())
+    if len(lines) == 0:
+        caption = f"No line matches {pattern!r}."
+    elif len(shown) < len(lines):
+        caption = (f"{len(shown):,} of {len(lines):,} lines from "
+                   f"{shown['doc_id'].nunique():,} of {count_noun(n_docs, unit)} shown (spread over "
+                   f"the {unit}, random_state {random_state})")
+        caption += (f"; every line is in {name}.csv in the figures folder." if name is not None
+                    else ".")
+    else:
+        caption = f"All {count_noun(len(lines), 'lines')} from {count_noun(n_docs, unit)} shown."
+    return KwicView(lines=lines, shown=shown, caption=caption, path=path)
 
 
 # --------------------------------------------------------------------------- collocations

@@ -27,6 +27,7 @@ from matplotlib.figure import Figure
 
 from . import config
 from .stats import top_groups
+from .tables import save_table
 
 __all__ = [
     "DIVERGING_CMAP",
@@ -323,7 +324,8 @@ def save_figure(
     """Write ``fig`` as PNG and SVG and ``table`` (the data behind it) as CSV.
 
     Output is reproducible byte for byte: the PNG and SVG carry no creation date, SVG ids use
-    a fixed hash salt, and the CSV uses a fixed float format and ``\\n`` line endings.
+    a fixed hash salt, and the CSV is written by :func:`analysis.tables.save_table` (fixed
+    float format, ``\\n`` line endings).
 
     Parameters
     ----------
@@ -354,10 +356,7 @@ def save_figure(
             metadata = {"Date": None} if fmt in {"svg", "pdf"} else {"Software": None}
             fig.savefig(path, format=fmt, metadata=metadata, bbox_inches="tight")
             paths[fmt] = path
-    frame = table.reset_index() if isinstance(table, pd.Series) else table
-    csv = folder / f"{name}.csv"
-    frame.to_csv(csv, index=False, float_format="%.6g", lineterminator="\n")
-    paths["csv"] = csv
+    paths["csv"] = save_table(table, name, figures_dir=folder)
     return paths
 
 

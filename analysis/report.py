@@ -345,6 +345,11 @@ _TEMPLATE = r"""{%- extends 'index.html.j2' -%}
 {% block extra_css %}
 <style type="text/css">
 nav.report-nav { max-width: 1100px; margin: 0.5em auto 0; font-family: sans-serif; }
+/* A table wider than the page scrolls sideways inside its output instead of running off. */
+.jp-OutputArea-output { max-width: 100%; overflow-x: auto; }
+.jp-RenderedHTML > div { max-width: 100%; overflow-x: auto; }
+/* pandas tables: long text wraps (it is never cut: analysis.tables shows text in full). */
+.jp-RenderedHTMLCommon table.dataframe td { vertical-align: top; overflow-wrap: break-word; }
 </style>
 {% endblock extra_css %}
 {%- block body_header -%}

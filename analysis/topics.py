@@ -81,6 +81,7 @@ from analysis import config, stats
 from analysis.errors import CorpusError
 from analysis.segment import check_corpus
 from analysis.segment import units as segment_units
+from analysis.tables import format_count
 from analysis.topic_metrics import (
     NPMI_WINDOW,
     npmi_coherence,
@@ -841,9 +842,11 @@ def prevalence_caveat(sizes: Mapping[str, int] | pd.Series) -> str:
     >>> text = prevalence_caveat({"x": 3, "y": 2})
     >>> "x: 10" in text and "y: 3" in text
     True
+    >>> "x: about 2.9 × 10^72" in prevalence_caveat({"x": 123, "y": 66})  # C(245, 123)
+    True
     """
     sizes = {str(k): int(v) for k, v in dict(sizes).items()}
-    n_sets = ", ".join(f"{k}: {_n_resamples(v)}" for k, v in sizes.items())
+    n_sets = ", ".join(f"{k}: {format_count(_n_resamples(v))}" for k, v in sizes.items())
     return (
         "Topic shares describe how these articles divide their text between topics. The "
         "interval resamples whole articles (then paragraphs within them), so it shows how much "
