@@ -136,9 +136,11 @@ def compare_groups(
     group: str = config.DEFAULT_GROUP,
     top_terms: int = 10,
     k: int | None = None,
+    topic_method: str = "nmf",
     n_seeds: int = 10,
     n_boot: int = config.N_BOOT,
     dedupe: bool = False,
+    aliases: str | None = None,
     random_state: int = config.RANDOM_STATE,
 ) -> Comparison:
     """Run every group comparison of the suite on one corpus and grouping.
@@ -148,9 +150,11 @@ def compare_groups(
     corpus : DataFrame from :func:`analysis.load_corpus` (``doc_id``, ``text``, ``group``)
     group : grouping column (two or more groups)
     top_terms : distinctive terms kept per group
-    k, n_seeds : topic model settings (:func:`analysis.topics.fit_topics`); ``k=None`` chooses k
+    k, topic_method, n_seeds : topic model settings (:func:`analysis.topics.fit_topics`'s
+        ``k``, ``method`` and ``n_seeds``); ``k=None`` chooses k
     n_boot, random_state : bootstrap replicates and seed for every interval
     dedupe : count passages shared between documents once (default: as published)
+    aliases : actor table for the actor comparison (default: the bundled one)
 
     Examples
     --------
@@ -164,9 +168,10 @@ def compare_groups(
         check_groups(corpus, group=group)
     data = corpus.dropna(subset=[group])
     sizes = group_sizes(data, group=group)
-    scored = sentence_sentiment(data, group=group, dedupe=dedupe)
+    scored = sentence_sentiment(data, group=group, dedupe=dedupe, aliases=aliases)
     sent = group_sentiment(scored, group=group, n_boot=n_boot, random_state=random_state)
-    model = fit_topics(data, group=group, k=k, n_seeds=n_seeds, dedupe=dedupe, random_state=random_state)
+    model = fit_topics(data, group=group, k=k, method=topic_method, n_seeds=n_seeds,
+                       dedupe=dedupe, random_state=random_state)
     topic_diff = model.prevalence_difference(group, n_boot=n_boot, random_state=random_state)
     return Comparison(
         group=group,

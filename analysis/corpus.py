@@ -26,7 +26,7 @@ from typing import Any
 import pandas as pd
 
 from analysis import config
-from analysis.cleaning import Removal, clean_text
+from analysis.cleaning import Removal, clean_text, normalize_text
 from analysis.errors import CorpusError, CorpusWarning
 from analysis.events import Event, _unassigned_message, assign_event, parse_dateline, read_events
 
@@ -284,8 +284,10 @@ def load_corpus(
     *,
     group: str = config.DEFAULT_GROUP,
     text_column: str = config.DEFAULT_TEXT_COLUMN,
+    id_column: str = "doc_id",
     manifest: str | Path | bool | None = None,
     events: str | Path | bool | list[Event] | None = None,
+    clean: str = "news",
     progress: bool | None = False,
 ) -> pd.DataFrame:
     """Load a corpus: one row per document with clean text, date and event.
@@ -303,6 +305,9 @@ def load_corpus(
         result (from the events, the manifest or the table).
     text_column : str
         The text column of a table source.
+    id_column : str
+        The id column of a table source (default ``doc_id``; without one, rows are numbered).
+        Another name must exist in the table; it becomes ``doc_id``.
     manifest : str, Path, bool or None
         None: ``manifest.csv`` beside the texts when present; False: ignore it; a path: that
         manifest. Columns: ``file`` (relative to the folder; for a table, ``doc_id``),
@@ -313,6 +318,10 @@ def load_corpus(
         event is inferred (the bundled ``seeds/events.toml`` describes the seeds only, so it is
         used only when passed explicitly). False: do not infer events. A path or a list from
         :func:`analysis.events.read_events`.
+    clean : {"news", "none"}
+        ``"news"``: :func:`analysis.cleaning.clean_text` (page-chrome rules, datelines read
+        for the outlet); ``"none"``: Unicode and whitespace normalised and paragraphs re-laid,
+        nothing removed, no dateline read (speeches, transcripts, already clean text).
     progress : bool or None
         Show a tqdm progress bar on stderr; None shows it for 200 documents or more.
 
@@ -367,12 +376,15 @@ def load_corpus(
             f"{path}: unsupported file type {path.suffix!r}. Pass a folder of .txt files, a "
             ".txt file, or a .csv/.jsonl/.parquet table."
         )
-    collector = _Collector(_resolve_events(events, beside))
+    if clean not in ("news", "none"):
+        raise CorpusError(f"clean={clean!r} is not valid: pass clean='news' (remove page chrome) "
+                          "or clean='none' (keep every line).")
+    collector = _Collector(_resolve_events(events, beside), clean=clean)
     if kind == "manifest":
         _load_folder(path, collector, manifest=manifest, progress=progress)
     elif kind == "table":
-        _load_table(path, collector, text_column=text_column, manifest=manifest,
-                    progress=progress)
+        _load_table(path, collector, text_column=text_column, id_column=id_column,
+                    manifest=manifest, progress=progress)
     else:
         _load_files(path.parent, [path.name], None, collector, progress=progress)
     frame = collector.frame()
@@ -391,11 +403,22 @@ def load_corpus(
     return frame
 
 
-def _new_row(doc_id: str, file: str, raw: str) -> dict[str, Any]:
-    text, removed = clean_text(raw)
+def _plain_text(raw: str) -> str:
+    """``clean="none"``: normalised, paragraphs separated by one blank line, nothing removed."""
+    blocks = re.split(r"\n[ \t]*\n", normalize_text(raw))
+    if len(blocks) == 1:  # no blank line: one paragraph per line, as clean_text does
+        blocks = blocks[0].split("\n")
+    return "\n\n".join(b.strip() for b in blocks if b.strip())
+
+
+def _new_row(doc_id: str, file: str, raw: str, clean: str = "news") -> dict[str, Any]:
+    if clean == "none":
+        text, removed = _plain_text(raw), []
+    else:
+        text, removed = clean_text(raw)
     date, date_source = _text_date(removed)
     title = next((r.line for r in removed if r.rule == "duplicate_title"), None)
-    dateline = parse_dateline(text)
+    dateline = parse_dateline(text) if clean == "news" else None
     return {
         "doc_id": doc_id, "event": None, "event_source": None, "date": date,
         "date_source": date_source, "source": dateline.agency if dateline else None,
@@ -438,7 +461,7 @@ def _load_files(
             fallbacks.append(f"{name} (read as {fallback})")
         k = listed.get(name)
         doc_id = str(table["doc_id"].iat[k]) if k is not None else PurePath(name).stem
-        row = _new_row(doc_id, name, raw)
+        row = _new_row(doc_id, name, raw, collector.clean)
         if k is not None:
             _apply_fields(row, table.iloc[k].to_dict(), "manifest", collector.extra)
         if not row["text"]:
@@ -486,11 +509,11 @@ def _load_folder(
 
 
 def _load_table(
-    path: Path, collector: _Collector, *, text_column: str,
+    path: Path, collector: _Collector, *, text_column: str, id_column: str = "doc_id",
     manifest: str | Path | bool | None, progress: bool | None,
 ) -> None:
     # identifiers stay text ("000" must not become 0); other columns keep their types
-    table = _read_table(path, dtype={"doc_id": str, "file": str}) if path.suffix.lower() != ".parquet" \
+    table = _read_table(path, dtype={id_column: str, "file": str}) if path.suffix.lower() != ".parquet" \
         else _read_table(path)
     if text_column not in table.columns:
         raise CorpusError(
@@ -499,6 +522,15 @@ def _load_table(
         )
     if len(table) == 0:
         raise CorpusError(f"{path}: the table has no rows. Add one row per document.")
+    if id_column != "doc_id":
+        if id_column not in table.columns:
+            raise CorpusError(
+                f"{path}: no id column {id_column!r}. Its columns are {list(table.columns)}. "
+                "Pass id_column= the column that holds each document's id."
+            )
+        table = table.drop(columns=["doc_id"], errors="ignore").rename(
+            columns={id_column: "doc_id"})
+        table["doc_id"] = table["doc_id"].astype("string")
     width = len(str(len(table) - 1))
     if "doc_id" in table.columns:
         ids = [str(v) for v in table["doc_id"]]
@@ -531,7 +563,7 @@ def _load_table(
                 f"{path}: row {k} (doc_id {ids[k]}) has no text in column {text_column!r}. "
                 "Fill it or drop the row."
             )
-        row = _new_row(ids[k], path.name, value)
+        row = _new_row(ids[k], path.name, value, collector.clean)
         if dates is not None and not pd.isna(dates.iat[k]):
             row["date"] = dates.iat[k].date()
             row["date_source"] = "table"
@@ -553,8 +585,9 @@ class _Collector:
     _BIG = ("text", "raw_text")
     _CHUNK = 1000
 
-    def __init__(self, events: list[Event] | None) -> None:
+    def __init__(self, events: list[Event] | None, clean: str = "news") -> None:
         self.events = events
+        self.clean = clean
         self.rows: list[dict[str, Any]] = []
         self.extra: dict[str, None] = {}
         self.pending: dict[str, list[str]] = {k: [] for k in self._BIG}
