@@ -66,6 +66,7 @@ __all__ = [
     "add_config_arguments",
     "config_from_args",
     "config_from_parameters",
+    "describe_layers",
     "find_config",
     "load_configured",
     "nouns",
@@ -422,6 +423,29 @@ def nouns(cfg: AnalysisConfig) -> Nouns:
     '3 articles'
     """
     return GENRES[cfg.genre]
+
+
+def describe_layers(cfg: AnalysisConfig) -> str:
+    """One plain sentence per layer: genre, cleaning, actor table, events and manifest.
+
+    Examples
+    --------
+    >>> print(describe_layers(AnalysisConfig(genre="speeches", events="none", manifest="none")))
+    Genre: speeches (the prose speaks of speeches). Cleaning: off (every line kept, no datelines read). Actor table: none (no actor sections). Events file: none. Manifest: none.
+    """
+    noun = nouns(cfg)
+
+    def file(value: str) -> str:
+        return {"auto": "the one beside the texts, if any", "none": "none"}.get(
+            value, Path(value).name)
+
+    cleaning = ("news rules (page chrome removed, datelines read)" if cfg.clean == "news"
+                else "off (every line kept, no datelines read)")
+    actors = {"bundled": "bundled (analysis/resources/actors.csv)",
+              "none": "none (no actor sections)"}.get(cfg.actors, Path(cfg.actors).name)
+    return (f"Genre: {cfg.genre} (the prose speaks of {noun.documents}). Cleaning: {cleaning}. "
+            f"Actor table: {actors}. Events file: {file(cfg.events)}. "
+            f"Manifest: {file(cfg.manifest)}.")
 
 
 # --------------------------------------------------------------------------- reading
