@@ -24,7 +24,6 @@ import pytest
 from bs4 import BeautifulSoup
 
 from analysis import config
-from analysis.settings import config_from_args
 from analysis.report import (
     NotebookFailed,
     add_report_parser,
@@ -33,6 +32,7 @@ from analysis.report import (
     render_report,
     report_command,
 )
+from analysis.settings import config_from_args
 
 HOSTILE_SCRIPT = "<script>window.__xss = 1</script>"
 HOSTILE_IMG = '<img src=x onerror="window.__xss = 2">'
