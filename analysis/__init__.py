@@ -38,6 +38,7 @@ _MODULES: dict[str, tuple[str, ...]] = {
     "sentiment_plots": ('plot_actor_sentiment', 'plot_contributions', 'plot_position', 'plot_sentence_distribution', 'plot_voice_sentiment',),
     "structure": ('mention_rates',),
     "structure_plots": ('plot_speakers',),
+    "settings": ('AnalysisConfig', 'load_configured', 'read_config', 'resolve_config',),
     "tables": ('format_count', 'ShownTable', 'summarise_list', 'top_rows',),
     "term_plots": ('plot_keyness', 'plot_keyness_scatter', 'plot_term_heatmap', 'plot_top_terms',),
     "terms": ('document_term_matrix', 'document_term_table', 'DocumentTermMatrix', 'term_frequencies',),

@@ -1,7 +1,10 @@
 """The ``corpus`` subcommand: list a corpus one line per document.
 
-``python -m analysis corpus [--source PATH] [--group COL] [--no-manifest] [--events PATH]``
-loads the corpus with :func:`analysis.corpus.load_corpus` and prints, per document, its id,
+``python -m analysis corpus [--config PATH] [--source PATH] [--group COL] [--text-column COL]
+[--clean news|none] [--events auto|none|PATH] [--manifest auto|none|PATH] [--no-manifest] ...``
+takes the run's configuration like ``report`` does (:mod:`analysis.settings`: options over the
+``analysis.toml`` beside the corpus over defaults), loads the corpus with
+:func:`analysis.settings.load_configured` and prints, per document, its id,
 group, date and where the date came from, word count and the number of lines (or fragments)
 cleaning removed. Warnings go to stderr as ``warning: ...`` lines; bad input exits with status 2
 and a one-line ``error: ...`` message (never a traceback). Large folders show a progress bar on
@@ -18,8 +21,8 @@ from typing import Any
 import pandas as pd
 
 from analysis import config
-from analysis.corpus import load_corpus
 from analysis.errors import CorpusError
+from analysis.settings import add_config_arguments, config_from_args, load_configured
 
 __all__ = ["add_corpus_parser", "corpus_command", "format_corpus"]
 
@@ -52,22 +55,10 @@ def add_corpus_parser(subparsers: Any) -> argparse.ArgumentParser:
         description="Load a corpus and print one line per document: id, group, date and "
         "its source, words, lines removed by cleaning.",
     )
-    parser.add_argument(
-        "--source", default=None,
-        help="folder of .txt files or a .csv/.jsonl/.parquet table (default: bundled seeds)",
-    )
-    parser.add_argument(
-        "--group", default=config.DEFAULT_GROUP,
-        help=f"grouping column (default: {config.DEFAULT_GROUP})",
-    )
+    add_config_arguments(parser)
     parser.add_argument(
         "--no-manifest", action="store_true",
-        help="ignore manifest.csv beside the texts (infer dates and events from the text)",
-    )
-    parser.add_argument(
-        "--events", default=None,
-        help="events.toml to infer events with (default: the one beside the texts, else the "
-        "bundled one)",
+        help="ignore manifest.csv beside the texts (the same as --manifest none)",
     )
     parser.set_defaults(func=corpus_command)
     return parser
@@ -93,6 +84,7 @@ def format_corpus(corpus: pd.DataFrame, *, group: str = config.DEFAULT_GROUP) ->
 
     Examples
     --------
+    >>> from analysis.corpus import load_corpus
     >>> print(format_corpus(load_corpus()).splitlines()[1])  # doctest: +NORMALIZE_WHITESPACE
     000 2023-moscow 2023-03-21 manifest 991 2
     """
@@ -120,7 +112,8 @@ def corpus_command(args: argparse.Namespace) -> int:
     Parameters
     ----------
     args : argparse.Namespace
-        With ``source``, ``group``, ``no_manifest`` and optionally ``events``.
+        The options of :func:`analysis.settings.add_config_arguments` (missing ones are
+        taken as not given) and ``no_manifest``.
 
     Returns
     -------
@@ -135,21 +128,16 @@ def corpus_command(args: argparse.Namespace) -> int:
     2
     """
     try:
+        cfg = config_from_args(args)
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
-            corpus = load_corpus(
-                getattr(args, "source", None),
-                group=getattr(args, "group", config.DEFAULT_GROUP),
-                manifest=False if getattr(args, "no_manifest", False) else None,
-                events=getattr(args, "events", None),
-                progress=None,
-            )
+            corpus = load_configured(cfg, progress=None)
     except CorpusError as err:
         print(f"error: {' '.join(str(err).split())}", file=sys.stderr)
         return 2
     for w in caught:
         print(f"warning: {' '.join(str(w.message).split())}", file=sys.stderr)
-    group = getattr(args, "group", config.DEFAULT_GROUP)
+    group = cfg.group
     print(format_corpus(corpus, group=group))
     n_groups = corpus[group].nunique(dropna=True)
     print(f"{len(corpus)} documents, {n_groups} groups in {group!r}")

@@ -149,8 +149,10 @@ def compare_groups(
     groups: Sequence[str] | None = None,
     top_terms: int = 10,
     k: int | None = None,
+    topic_method: str = "nmf",
     n_seeds: int = 10,
     dedupe: bool = False,
+    aliases: str | None = None,
     resampling: Resampling | None = None,
     n_boot: int | None = None,
     random_state: int | None = None,
@@ -164,8 +166,10 @@ def compare_groups(
     groups : a chosen pair ``(a, b)`` for the differences; default: the two groups, or with
         more than two each group against the rest
     top_terms : distinctive terms kept per group
-    k, n_seeds : topic model settings (:func:`analysis.topics.fit_topics`); ``k=None`` chooses k
+    k, topic_method, n_seeds : topic model settings (:func:`analysis.topics.fit_topics`'s
+        ``k``, ``method`` and ``n_seeds``); ``k=None`` chooses k
     dedupe : count passages shared between documents once (default: as published)
+    aliases : actor table for the actor comparison (default: the bundled one)
     resampling : :class:`analysis.stats.Resampling` for every interval and test
     n_boot, random_state : short forms overriding those fields of ``resampling``
 
@@ -182,10 +186,10 @@ def compare_groups(
         check_groups(corpus, group=group)
     data = corpus.dropna(subset=[group])
     sizes = group_sizes(data, group=group)
-    scored = sentence_sentiment(data, group=group, dedupe=dedupe)
+    scored = sentence_sentiment(data, group=group, dedupe=dedupe, aliases=aliases)
     sent = group_sentiment(scored, group=group, groups=groups, resampling=opts)
-    model = fit_topics(data, group=group, k=k, n_seeds=n_seeds, dedupe=dedupe,
-                       random_state=opts.random_state)
+    model = fit_topics(data, group=group, k=k, method=topic_method, n_seeds=n_seeds,
+                       dedupe=dedupe, random_state=opts.random_state)
     boot = dict(n_boot=opts.n_boot, level=opts.level, random_state=opts.random_state)
     topic_diff = model.prevalence_difference(group, groups=groups, **boot)
     return Comparison(

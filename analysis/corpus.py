@@ -293,6 +293,7 @@ def load_corpus(
     *,
     group: str = config.DEFAULT_GROUP,
     text_column: str = config.DEFAULT_TEXT_COLUMN,
+    id_column: str = "doc_id",
     manifest: str | Path | bool | None = None,
     events: str | Path | bool | list[Event] | None = None,
     event_rules: EventRules | None = None,
@@ -314,6 +315,9 @@ def load_corpus(
         result (from the events, the manifest or the table).
     text_column : str
         The text column of a table source.
+    id_column : str
+        The id column of a table source (default ``doc_id``; without one, rows are numbered).
+        Another name must exist in the table; it becomes ``doc_id``.
     manifest : str, Path, bool or None
         None: ``manifest.csv`` beside the texts when present; False: ignore it; a path: that
         manifest. Columns: ``file`` (relative to the folder; for a table, ``doc_id``),
@@ -398,8 +402,8 @@ def load_corpus(
     if kind == "manifest":
         _load_folder(path, collector, manifest=manifest, progress=progress, clean=clean)
     elif kind == "table":
-        _load_table(path, collector, text_column=text_column, manifest=manifest,
-                    progress=progress, clean=clean)
+        _load_table(path, collector, text_column=text_column, id_column=id_column,
+                    manifest=manifest, progress=progress, clean=clean)
     else:
         _load_files(path.parent, [path.name], None, collector, progress=progress, clean=clean)
     frame = collector.frame()
@@ -422,7 +426,7 @@ def _new_row(doc_id: str, file: str, raw: str, *, clean: str) -> dict[str, Any]:
     text, removed = clean_text(raw, profile=clean)
     date, date_source = _text_date(removed)
     title = next((r.line for r in removed if r.rule == "duplicate_title"), None)
-    dateline = parse_dateline(text)
+    dateline = parse_dateline(text) if clean == "news" else None
     return {
         "doc_id": doc_id, "event": None, "event_source": None, "date": date,
         "date_source": date_source, "source": dateline.agency if dateline else None,
@@ -514,11 +518,11 @@ def _load_folder(
 
 
 def _load_table(
-    path: Path, collector: _Collector, *, text_column: str,
+    path: Path, collector: _Collector, *, text_column: str, id_column: str = "doc_id",
     manifest: str | Path | bool | None, progress: bool | None, clean: str,
 ) -> None:
     # identifiers stay text ("000" must not become 0); other columns keep their types
-    table = _read_table(path, dtype={"doc_id": str, "file": str}) if path.suffix.lower() != ".parquet" \
+    table = _read_table(path, dtype={id_column: str, "file": str}) if path.suffix.lower() != ".parquet" \
         else _read_table(path)
     if text_column not in table.columns:
         raise CorpusError(
@@ -527,6 +531,15 @@ def _load_table(
         )
     if len(table) == 0:
         raise CorpusError(f"{path}: the table has no rows. Add one row per document.")
+    if id_column != "doc_id":
+        if id_column not in table.columns:
+            raise CorpusError(
+                f"{path}: no id column {id_column!r}. Its columns are {list(table.columns)}. "
+                "Pass id_column= the column that holds each document's id."
+            )
+        table = table.drop(columns=["doc_id"], errors="ignore").rename(
+            columns={id_column: "doc_id"})
+        table["doc_id"] = table["doc_id"].astype("string")
     width = len(str(len(table) - 1))
     if "doc_id" in table.columns:
         ids = [str(v) for v in table["doc_id"]]

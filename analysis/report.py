@@ -1,9 +1,12 @@
 """Render the notebook suite to self-contained HTML reports (``python -m analysis report``).
 
 :func:`render_report` executes every ``notebooks/NN_*.ipynb`` in order with papermill
-(kernel ``python3``, working directory = the notebooks folder), injecting the parameters
-``source``, ``group``, ``figures_dir`` and ``random_state`` into each notebook's
-``parameters`` cell, and writes
+(kernel ``python3``, working directory = the notebooks folder), injecting the run's
+configuration (:class:`analysis.settings.AnalysisConfig`: ``source``, ``text_column``,
+``group``, ``genre``, ``clean``, ``actors``, ``k`` ... and the project file as ``config``) and
+``figures_dir`` into each notebook's ``parameters`` cell (every notebook gets ``source``,
+``group``, ``figures_dir`` and ``random_state``; the other keys go to the notebooks whose
+parameters cell declares them), and writes
 
 - ``<out>/NN_name.html``: one self-contained page per notebook. Figures are the cells' own
   image outputs, embedded as ``data:`` URIs; the page loads no script, stylesheet, font or
@@ -16,7 +19,8 @@
   removed so two runs on the same input give the same file.
 - ``<out>/index.html``: the contents (title, one-sentence summary and link per notebook)
   and the run's facts: corpus, group column, groups and their document counts, random
-  state, package versions and the run date (the date is the only value that differs between
+  state, the whole configuration (every key, its value and where it was set, and the same
+  as an ``analysis.toml`` to reuse), package versions and the run date (the date is the only value that differs between
   two runs on the same input; it is written only here, never into figures or CSVs).
 - ``<figures_dir>/*.png|svg|csv``: written by the notebooks through
   :func:`analysis.plots.save_figure`.
@@ -41,6 +45,7 @@ Examples
 from __future__ import annotations
 
 import argparse
+import ast
 import contextlib
 import datetime as dt
 import html
@@ -59,8 +64,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from . import config
+from . import config as paths
 from .errors import CorpusError
+from .settings import AnalysisConfig, add_config_arguments, config_from_args, resolve_config
 
 if TYPE_CHECKING:  # nbformat, bleach, papermill and nbconvert are imported when used
     from nbformat import NotebookNode
@@ -427,16 +433,30 @@ class _Facts:
     notes: list[str]
 
 
-def _corpus_facts(source: Path | None, group: str) -> _Facts:
+def _corpus_label(source: str | None) -> str:
+    if source is None or Path(source) == paths.SEEDS_DIR.resolve():
+        return f"bundled seeds ({paths.SEEDS_DIR})"
+    return str(source)
+
+
+def _corpus_facts(cfg: AnalysisConfig) -> _Facts:
     """Load the corpus once up front: bad input fails here, before any kernel starts."""
-    label = str(source) if source is not None else f"bundled seeds ({config.SEEDS_DIR})"
+    label, group = _corpus_label(cfg.source), cfg.group
     try:
-        from .corpus import load_corpus
+        from .settings import load_configured
     except ImportError:
         return _Facts(label, group, None, 0, ["group sizes not computed: analysis.corpus missing"])
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        corpus = load_corpus(None if source is None else str(source), group=group)
+        corpus = load_configured(cfg)
+        for key in ("label_column",):
+            column = getattr(cfg, key)
+            if column is not None and column not in corpus.columns:
+                raise CorpusError(
+                    f"{key} {column!r} not found in the corpus {label}; its columns are "
+                    f"{', '.join(map(str, corpus.columns))}. Pass --label-column one of them "
+                    "(or none)."
+                )
         if group not in corpus.columns:
             raise CorpusError(
                 f"column {group!r} not found in the corpus {label}; its columns are "
@@ -475,15 +495,29 @@ th { font-weight: 600; } .note { color: #555; font-size: 0.9em; }
 """
 
 
+def _config_rows(cfg: AnalysisConfig) -> str:
+    e = html.escape
+    file = cfg.file or "none (defaults and options only)"
+    rows = [f"<tr><th>Project file</th><td colspan=2><code>{e(file)}</code></td></tr>"]
+    for key, value in cfg.to_parameters().items():
+        shown = "the bundled seeds" if value is None and key == "source" else value
+        origin = cfg.origin(key)
+        origin = "project file" if origin == "file" else origin
+        rows.append(f"<tr><th><code>{e(key)}</code></th><td><code>{e(str(shown))}</code></td>"
+                    f"<td class=\"origin\">{e(origin)}</td></tr>")
+    return "\n".join(rows)
+
+
 def _index_html(
     entries: Sequence[_Entry],
     facts: _Facts,
     *,
-    random_state: int,
+    cfg: AnalysisConfig,
     no_input: bool,
     run_date: str,
 ) -> str:
     e = html.escape
+    random_state = cfg.random_state
     items = "\n".join(
         f'<li><a href="{e(entry.html_name)}">{e(entry.title)}</a>'
         + (f' <span class="summary">&mdash; {e(entry.summary)}</span>' if entry.summary else "")
@@ -533,6 +567,16 @@ def _index_html(
 {groups}
 </table>
 {f'<h2>Notes on the corpus</h2><ul class="notes">{notes}</ul>' if notes else ""}
+<h2>Configuration</h2>
+<p class="note">Every setting of this run and where it was set (command line over project file
+over default). News layers (page-chrome cleaning and datelines, the bundled actor table) run
+only when <code>clean</code> and <code>actors</code> say so.</p>
+<table class="config">
+{_config_rows(cfg)}
+</table>
+<details><summary>The same as an <code>analysis.toml</code></summary>
+<pre>{e(cfg.to_toml())}</pre>
+</details>
 <h2>Software</h2>
 <table class="versions">
 {versions}
@@ -652,38 +696,64 @@ def _execute(
         raise _failure(notebook, executed, n_cells, exc) from None
 
 
+#: Parameters every notebook gets, whether or not its parameters cell declares them.
+ALWAYS_INJECTED = ("source", "group", "figures_dir", "random_state")
+
+
+def _declared(notebook: Path, parameters: Mapping[str, object]) -> dict[str, object]:
+    """The parameters the notebook declares (plus :data:`ALWAYS_INJECTED`): papermill warns
+    about any other, and a notebook that does not declare a key does not use it."""
+    import nbformat
+
+    names = set(ALWAYS_INJECTED)
+    for cell in nbformat.read(notebook, as_version=4).cells:
+        if cell.cell_type == "code" and "parameters" in cell.metadata.get("tags", []):
+            try:
+                tree = ast.parse(cell.source)
+            except SyntaxError:
+                break  # papermill reports the broken cell when it runs
+            names |= {t.id for node in tree.body if isinstance(node, ast.Assign | ast.AnnAssign)
+                      for t in (node.targets if isinstance(node, ast.Assign) else [node.target])
+                      if isinstance(t, ast.Name)}
+            break
+    return {k: v for k, v in parameters.items() if k in names}
+
+
 def render_report(
     *,
-    source: str | os.PathLike[str] | None = None,
-    group: str = config.DEFAULT_GROUP,
+    config: AnalysisConfig | str | os.PathLike[str] | None = None,
     out: str | os.PathLike[str] | None = None,
     figures_dir: str | os.PathLike[str] | None = None,
     notebooks_dir: str | os.PathLike[str] | None = None,
     no_input: bool = False,
-    random_state: int = config.RANDOM_STATE,
     timeout: float | None = DEFAULT_TIMEOUT,
     progress: Callable[[str], object] | None = print,
+    **settings: object,
 ) -> Path:
     """Execute every ``NN_*.ipynb`` notebook and write the HTML report; return ``out``.
 
     Parameters
     ----------
-    source : corpus path (folder of texts or a table); ``None`` = the bundled seeds
-    group : grouping column, passed to every notebook
+    config : the run's configuration: an :class:`analysis.settings.AnalysisConfig`, or the
+        path of a project file (``analysis.toml``); ``None``: the ``analysis.toml`` beside the
+        corpus, if any (see :func:`analysis.settings.resolve_config`)
+    **settings : configuration keys that win over ``config`` (``source=``, ``group=``,
+        ``text_column=``, ``clean=``, ``actors=``, ``k=``, ``random_state=`` ...); ``source``
+        ``None`` = the bundled seeds
     out : report folder, default :data:`analysis.config.REPORTS_DIR`; replaced as a whole
     figures_dir : where the notebooks save figures, default :data:`analysis.config.FIGURES_DIR`;
         its PNG/SVG/CSV files are replaced by this run's, other files are kept
     notebooks_dir : folder of the notebooks, default :data:`analysis.config.NOTEBOOKS_DIR`
     no_input : hide code cells (a reader's version)
-    random_state : seed passed to every notebook
     timeout : seconds allowed per cell (``None``: no limit)
     progress : called with one line per notebook and its timings; ``None`` for silence
 
     Raises
     ------
     CorpusError
-        Bad input found before any notebook runs (missing source, unknown group column,
-        fewer than two groups, no notebooks, an output folder that would overwrite inputs).
+        Bad input found before any notebook runs (an unknown configuration key or a bad value,
+        missing source, unknown group column, fewer than two groups, no notebooks, an output
+        folder that would overwrite inputs).
     NotebookFailed
         A notebook raised; ``out`` and ``figures_dir`` are left as they were.
 
@@ -709,10 +779,14 @@ def render_report(
     import nbformat
 
     say = progress if progress is not None else (lambda _line: None)
-    out_dir = Path(out if out is not None else config.REPORTS_DIR).resolve()
-    fig_dir = Path(figures_dir if figures_dir is not None else config.FIGURES_DIR).resolve()
-    nb_dir = Path(notebooks_dir if notebooks_dir is not None else config.NOTEBOOKS_DIR).resolve()
-    src = Path(source).expanduser().resolve() if source is not None else None
+    if isinstance(config, AnalysisConfig):
+        cfg = config.updated(**{k: v for k, v in settings.items() if v is not None})
+    else:
+        cfg = resolve_config(config, where="render_report argument", **settings)
+    out_dir = Path(out if out is not None else paths.REPORTS_DIR).resolve()
+    fig_dir = Path(figures_dir if figures_dir is not None else paths.FIGURES_DIR).resolve()
+    nb_dir = Path(notebooks_dir if notebooks_dir is not None else paths.NOTEBOOKS_DIR).resolve()
+    src = Path(cfg.source).expanduser().resolve() if cfg.source is not None else None
 
     if src is not None and not src.exists():
         raise CorpusError(
@@ -720,7 +794,7 @@ def render_report(
             ".csv/.jsonl/.parquet table, or leave it out for the bundled seeds."
         )
     notebooks = _find_notebooks(nb_dir)
-    protected = [nb_dir, *( [src] if src is not None else [config.SEEDS_DIR])]
+    protected = [nb_dir, *( [src] if src is not None else [paths.SEEDS_DIR])]
     _check_target(out_dir, role="report folder", protected=[*protected, fig_dir])
     _check_target(fig_dir, role="figures folder", protected=[*protected, out_dir])
     if out_dir.is_dir() and any(out_dir.iterdir()) and not (out_dir / "index.html").exists():
@@ -728,7 +802,7 @@ def render_report(
             f"{out_dir}: report folder is not empty and holds no index.html, so it is not an "
             "earlier report and will not be replaced. Pass --out a new or empty folder."
         )
-    facts = _corpus_facts(src, group)
+    facts = _corpus_facts(cfg)
     entries = []
     for path in notebooks:
         title, summary = notebook_heading(nbformat.read(path, as_version=4))
@@ -742,10 +816,9 @@ def render_report(
     stage.chmod(mode)  # mkdtemp makes private folders; the report should look like any other
     fig_stage.chmod(mode)
     parameters: dict[str, object] = {
-        "source": None if src is None else str(src),
-        "group": group,
+        **cfg.to_parameters(),
+        "config": cfg.file,
         "figures_dir": str(fig_stage),
-        "random_state": int(random_state),
     }
     replace = {str(fig_stage): str(fig_dir)}
     exporter = _exporter(no_input=no_input)
@@ -757,7 +830,8 @@ def render_report(
             t0 = time.perf_counter()
             executed_path = stage / entry.path.name
             with _kernel_environment():
-                nb = _execute(entry.path, executed_path, parameters, cwd=nb_dir, timeout=timeout)
+                nb = _execute(entry.path, executed_path, _declared(entry.path, parameters),
+                              cwd=nb_dir, timeout=timeout)
             t1 = time.perf_counter()
             _strip_run_metadata(nb, replace)
             nb.metadata["title"] = entry.title
@@ -770,7 +844,7 @@ def render_report(
         index = _index_html(
             entries,
             facts,
-            random_state=random_state,
+            cfg=cfg,
             no_input=no_input,
             run_date=dt.date.today().isoformat(),
         )
@@ -810,30 +884,22 @@ def add_report_parser(subparsers: argparse._SubParsersAction) -> argparse.Argume
             "Nothing is replaced unless every notebook succeeds."
         ),
     )
+    add_config_arguments(parser)
     parser.add_argument(
-        "--source", default=None, help="corpus: folder of .txt files or a table (default: seeds)"
-    )
-    parser.add_argument(
-        "--group", default=config.DEFAULT_GROUP, help="grouping column (default: %(default)s)"
-    )
-    parser.add_argument(
-        "--out", default=None, help=f"report folder, replaced on success (default: {config.REPORTS_DIR})"
+        "--out", default=None, help=f"report folder, replaced on success (default: {paths.REPORTS_DIR})"
     )
     parser.add_argument(
         "--figures",
         default=None,
-        help=f"figures folder; its PNG/SVG/CSV files are replaced (default: {config.FIGURES_DIR})",
+        help=f"figures folder; its PNG/SVG/CSV files are replaced (default: {paths.FIGURES_DIR})",
     )
     parser.add_argument(
         "--notebooks",
         default=None,
-        help=f"folder of the NN_name.ipynb notebooks to run (default: {config.NOTEBOOKS_DIR})",
+        help=f"folder of the NN_name.ipynb notebooks to run (default: {paths.NOTEBOOKS_DIR})",
     )
     parser.add_argument(
         "--no-input", action="store_true", help="hide code cells (a reader's version)"
-    )
-    parser.add_argument(
-        "--random-state", type=int, default=config.RANDOM_STATE, help="seed (default: %(default)s)"
     )
     parser.add_argument(
         "--timeout",
@@ -859,13 +925,11 @@ def report_command(args: argparse.Namespace) -> int:
     """
     try:
         render_report(
-            source=args.source,
-            group=args.group,
-            out=args.out,
+            config=config_from_args(args),
+            out=getattr(args, "out", None),
             figures_dir=getattr(args, "figures", None),
             notebooks_dir=getattr(args, "notebooks", None),
-            no_input=args.no_input,
-            random_state=getattr(args, "random_state", config.RANDOM_STATE),
+            no_input=getattr(args, "no_input", False),
             timeout=getattr(args, "timeout", DEFAULT_TIMEOUT),
         )
     except CorpusError as exc:

@@ -302,13 +302,16 @@ def sentence_sentiment(
     dedupe: bool = False,
     ascii_quotes: bool = True,
     n_jobs: int | None = None,
+    aliases: str | os.PathLike[str] | None = None,
 ) -> pd.DataFrame:
     """Every sentence of ``corpus`` scored by VADER, with where and whose it is.
 
     Parameters
     ----------
     corpus : DataFrame with ``doc_id``, ``text`` and the ``group`` column (one row per document)
-    group : grouping column carried along
+    group : grouping column carried along (default :data:`analysis.config.DEFAULT_GROUP`); a
+        column that is missing, or has no value in any row (a corpus loaded with another
+        grouping), is refused with a message listing the columns that have values
     dedupe : if True, passages shared between documents are counted once
         (:func:`analysis.passages.deduplicated` is applied first); default False counts text as
         published.
@@ -318,6 +321,8 @@ def sentence_sentiment(
         "n't" negations, and outlets that typeset quotes differently would differ for that
         reason alone. False scores the sentences exactly as printed.
     n_jobs : passed to :func:`score_sentences`
+    aliases : actor table for the ``actors`` column (default: the bundled
+        ``resources/actors.csv``; see :func:`analysis.actors.actor_table`)
 
     Returns
     -------
@@ -343,11 +348,20 @@ def sentence_sentiment(
     """
     require_columns(
         corpus, ["doc_id", "text", group], "sentence_sentiment",
-        "Pass the corpus DataFrame from load_corpus (doc_id, text and the group column).",
+        f"Pass group= the grouping column (default {config.DEFAULT_GROUP!r}), e.g. the one "
+        "the corpus was loaded with.",
     )
+    if len(corpus) and corpus[group].isna().all():
+        filled = [str(c) for c in corpus.columns
+                  if c not in ("doc_id", "text", "raw_text", group) and corpus[c].notna().any()]
+        raise CorpusError(
+            f"sentence_sentiment: group column {group!r} has no values in this corpus (every "
+            f"row is missing), so every sentence would have no group. Pass group= the column "
+            f"the corpus is grouped by; columns with values: {', '.join(filled)}."
+        )
     if dedupe:
         corpus = deduplicated(corpus, group=group)
-    sents = sentences(corpus, group=group).reset_index(drop=True)
+    sents = sentences(corpus, group=group, aliases=aliases).reset_index(drop=True)
     scores = score_sentences(sents["text"].astype(str), ascii_quotes=ascii_quotes,
                              n_jobs=n_jobs).reset_index(drop=True)
     last = sents.groupby("doc_id", sort=False)["sentence"].transform("max").to_numpy(dtype=float)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import re
 
+import pandas as pd
 import pytest
 from bs4 import BeautifulSoup
 
@@ -120,3 +121,59 @@ def test_second_corpus_with_three_outlets_renders_end_to_end(outlet_report):
         "no figure table compares the three outlets"
     )
     print(f"outlet render: {outlet_report['seconds']:.0f} s", *outlet_report["lines"], sep="\n")
+
+
+# --------------------------------------------------------------------------- issue 12
+
+
+def config_rows(report) -> dict[str, tuple[str, ...]]:
+    """The index page's configuration table: key -> (value, where it was set)."""
+    index = BeautifulSoup((report["out"] / "index.html").read_text(encoding="utf-8"), "html.parser")
+    return {tr.th.get_text(): tuple(td.get_text() for td in tr.find_all("td"))
+            for tr in index.select("table.config tr")}
+
+
+def test_seed_report_records_that_the_seeds_config_switches_news_layers_on(seed_report):
+    rows = config_rows(seed_report)
+    assert rows["Project file"] == (str(config.SEEDS_DIR / "analysis.toml"),)
+    for key, value in (("genre", "news"), ("clean", "news"), ("actors", "bundled"),
+                       ("events", str(config.SEEDS_DIR / "events.toml"))):
+        assert rows[key] == (value, "project file"), key
+
+
+def test_speech_corpus_renders_from_the_cli_line_without_news_layers(speech_report):
+    """python -m analysis report --source speeches.csv --text-column body --group party
+    --clean none --actors none --k 8 (conftest.speech_report)."""
+    assert_complete(speech_report)
+    # Hand count: write_speech_corpus alternates the two parties over 20 speeches.
+    assert group_rows(speech_report) == {"Harbour Party": "10 documents",
+                                         "Upland Party": "10 documents"}
+    rows = config_rows(speech_report)
+    assert rows["Project file"] == ("none (defaults and options only)",)
+    for key, value in (("text_column", "body"), ("group", "party"), ("clean", "none"),
+                       ("actors", "none"), ("k", "8")):
+        assert rows[key] == (value, "command line"), key
+    assert rows["genre"] == ("texts", "default")
+    assert rows["events"][0] == "none" and rows["manifest"][0] == "none"
+    figures = {p.name for p in speech_report["figures"].iterdir()}
+    # Layers that are off leave no figure: no actor table, and no quotation in any speech.
+    assert not {"00_actor_mentions.png", "00_quoted_speakers.png", "02_sentiment_actors.png",
+                "02_sentiment_voices.png", "02_sentiment_speakers.png"} & figures
+    assert "03_topics_prevalence.png" in figures
+    topics = pd.read_csv(speech_report["figures"] / "03_topics_top_terms.csv")
+    assert topics["topic"].nunique() == 8  # --k 8 reached the topic model
+    text = BeautifulSoup((speech_report["out"] / "02_sentiment.html").read_text("utf-8"),
+                         "html.parser").get_text(" ")
+    assert "from 20 texts were scored" in " ".join(text.split())  # the genre's noun
+
+
+def test_no_page_names_the_seeds_events_or_actors_when_the_corpus_does_not(speech_report):
+    from test_settings import seed_names
+
+    names = seed_names()
+    corpus = pd.read_csv(speech_report["corpus"])["body"].str.cat(sep=" ")
+    pattern = re.compile(r"\b(?:" + "|".join(map(re.escape, names)) + r"|Xi|Putin)\b")
+    assert pattern.findall(corpus) == []  # the corpus itself names none of them
+    for page in sorted(speech_report["out"].glob("*.html")):
+        text = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser").get_text(" ")
+        assert pattern.findall(text) == [], f"{page.name} names {set(pattern.findall(text))}"

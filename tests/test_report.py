@@ -32,6 +32,7 @@ from analysis.report import (
     render_report,
     report_command,
 )
+from analysis.settings import config_from_args
 
 HOSTILE_SCRIPT = "<script>window.__xss = 1</script>"
 HOSTILE_IMG = '<img src=x onerror="window.__xss = 2">'
@@ -479,4 +480,10 @@ def test_default_folders_come_from_config():
     add_report_parser(parser.add_subparsers(dest="command"))
     args = parser.parse_args(["report"])
     assert (args.source, args.out, args.figures, args.notebooks) == (None, None, None, None)
-    assert args.group == config.DEFAULT_GROUP and args.random_state == config.RANDOM_STATE
+    # Options left out are "not given" (None), so a project file can fill them; a corpus
+    # without one gets the defaults of analysis.config.
+    assert (args.group, args.random_state) == (None, None)
+    args = parser.parse_args(["report", "--source", str(Path(__file__))])
+    cfg = config_from_args(args)
+    assert cfg.file is None
+    assert (cfg.group, cfg.random_state) == (config.DEFAULT_GROUP, config.RANDOM_STATE)

@@ -171,7 +171,7 @@ def test_score_sentences_bad_input_is_a_clear_error():
 # --------------------------------------------------------------------------- sentence frame
 
 
-def fake_sentences(corpus, *, group="event"):
+def fake_sentences(corpus, *, group="event", aliases=None):
     """A fixed sentence frame standing in for analysis.segment.sentences."""
     return pd.DataFrame({
         "doc_id": ["a", "a", "a", "b"],
