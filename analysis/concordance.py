@@ -38,7 +38,9 @@ from nltk.collocations import BigramAssocMeasures, BigramCollocationFinder
 from . import config
 from .errors import CorpusError
 from .tables import count_noun, html_table, save_table
-from .terms import _prepared, _texts
+from .terms import corpus_for_counts
+from .validation import corpus_texts
+from .vocab import token_runs
 
 __all__ = [
     "COLLOCATION_MEASURES",
@@ -165,11 +167,11 @@ def kwic(
     """
     if int(window) < 0:
         raise ValueError(f"window must be 0 or more words, not {window!r}")
-    corpus = _prepared(corpus, group=group, dedupe=False)
+    corpus = corpus_for_counts(corpus, group=group, dedupe=False)
     rx = pattern_regex(pattern, variants=variants)
     rows = []
     groups = corpus[group].tolist() if group is not None else [None] * len(corpus)
-    for doc_id, grp, text in zip(corpus["doc_id"].astype(str), groups, _texts(corpus),
+    for doc_id, grp, text in zip(corpus["doc_id"].astype(str), groups, corpus_texts(corpus),
                                  strict=True):
         hits = list(rx.finditer(text))
         if not hits:
@@ -420,17 +422,6 @@ def kwic_view(
 # --------------------------------------------------------------------------- collocations
 
 
-def _runs(text: str) -> list[list[str]]:
-    """Runs of vocabulary tokens uninterrupted by punctuation or removed words.
-
-    The same units :func:`analysis.vocab.make_analyzer` builds its n-grams from, so a
-    collocation never spans a sentence boundary or a stop word.
-    """
-    from .vocab import _default_rules
-    from .vocab import _runs as vocab_runs
-
-    return vocab_runs(text, _default_rules())
-
 
 def collocations(
     corpus: pd.DataFrame,
@@ -479,17 +470,17 @@ def collocations(
         raise ValueError(f"measure must be one of {COLLOCATION_MEASURES}, not {measure!r}")
     if int(min_freq) < 1 or int(top) < 1:
         raise ValueError("min_freq and top must be at least 1")
-    corpus = _prepared(corpus, group=group, dedupe=dedupe)
+    corpus = corpus_for_counts(corpus, group=group, dedupe=dedupe)
     corpus = corpus.loc[corpus[group].notna()]
     if corpus.empty:
         raise CorpusError(f"column {group!r} has no values: no document has a group.")
     scorer = getattr(BigramAssocMeasures, measure)
     labels = corpus[group].astype(str).to_numpy()
-    texts = _texts(corpus)
+    texts = corpus_texts(corpus)
     frames = []
     for name in sorted(set(labels)):
         idx = np.flatnonzero(labels == name)
-        doc_runs = [_runs(texts[i]) for i in idx]
+        doc_runs = [token_runs(texts[i]) for i in idx]
         finder = BigramCollocationFinder.from_documents(
             run for runs in doc_runs for run in runs)
         finder.apply_freq_filter(int(min_freq))

@@ -35,10 +35,12 @@ from sklearn.feature_extraction.text import CountVectorizer
 
 from . import config
 from .errors import CorpusError, CorpusWarning
-from .validation import check_corpus
+from .passages import deduplicated
+from .validation import check_corpus, corpus_texts
 
 __all__ = [
     "DocumentTermMatrix",
+    "corpus_for_counts",
     "document_term_matrix",
     "document_term_table",
     "term_frequencies",
@@ -74,16 +76,18 @@ def _check_ngram_range(ngram_range: tuple[int, int]) -> tuple[int, int]:
     return lo, hi
 
 
-def _texts(corpus: pd.DataFrame) -> list[str]:
-    """The text column as plain str; missing text becomes ''."""
-    return ["" if pd.isna(t) else str(t) for t in corpus["text"].tolist()]
+def corpus_for_counts(corpus: pd.DataFrame, *, group: str | None,
+                      dedupe: bool) -> pd.DataFrame:
+    """The checked corpus that counting starts from: as published, or with shared copy once.
 
-
-def _prepared(corpus: pd.DataFrame, *, group: str | None, dedupe: bool) -> pd.DataFrame:
+    Examples
+    --------
+    >>> c = pd.DataFrame({"doc_id": ["a"], "g": ["x"], "text": ["one text"]})
+    >>> corpus_for_counts(c, group="g", dedupe=False) is c
+    True
+    """
     check_corpus(corpus, group=group)
     if dedupe:
-        from .passages import deduplicated
-
         corpus = deduplicated(corpus, group=group)
     return corpus
 
@@ -150,8 +154,8 @@ def document_term_matrix(
     (['grain'], [[2], [0]], ['a', 'b'])
     """
     ngram_range = _check_ngram_range(ngram_range)
-    corpus = _prepared(corpus, group=None, dedupe=dedupe)
-    matrix, terms = _fit(_texts(corpus), ngram_range)
+    corpus = corpus_for_counts(corpus, group=None, dedupe=dedupe)
+    matrix, terms = _fit(corpus_texts(corpus), ngram_range)
     if min_count > 1:
         keep = np.asarray(matrix.sum(axis=0)).ravel() >= min_count
         matrix, terms = matrix[:, keep], terms[keep]
@@ -219,7 +223,7 @@ def group_counts(
     (['x', 'y'], ['peace', 'talks', 'war'], [[0, 1, 3], [1, 0, 0]], [[0, 1, 2], [1, 0, 0]])
     """
     ngram_range = _check_ngram_range(ngram_range)
-    corpus = _prepared(corpus, group=group, dedupe=dedupe)
+    corpus = corpus_for_counts(corpus, group=group, dedupe=dedupe)
     labels = corpus[group]
     missing = labels.isna().to_numpy()
     if missing.all():
@@ -240,7 +244,7 @@ def group_counts(
     names = labels[~missing].astype(str).to_numpy()
     groups = sorted(set(names))
     codes = np.searchsorted(np.array(groups, dtype=object), names)
-    texts = _texts(corpus)
+    texts = corpus_texts(corpus)
     matrix, terms = _fit(texts, ngram_range)
     doc_tokens = _token_counts(texts, matrix, ngram_range)
     ind = indicator_matrix(codes, len(groups))
@@ -376,11 +380,11 @@ def document_term_table(
     terms = list(dict.fromkeys(str(t) for t in terms))
     if not terms:
         raise ValueError("terms is empty: pass the terms to show")
-    corpus = _prepared(corpus, group=group, dedupe=dedupe)
+    corpus = corpus_for_counts(corpus, group=group, dedupe=dedupe)
     corpus = corpus.loc[corpus[group].notna()]
     order = np.lexsort((np.arange(len(corpus)), corpus[group].astype(str).to_numpy()))
     corpus = corpus.iloc[order]
-    texts = _texts(corpus)
+    texts = corpus_texts(corpus)
     vec = CountVectorizer(analyzer=_analyzer(ngram_range), vocabulary=terms, dtype=np.int64)
     counts = vec.transform(texts).toarray()
     unigram = _analyzer((1, 1))

@@ -15,7 +15,7 @@ import pandas as pd
 
 from analysis.errors import CorpusError
 
-__all__ = ["check_corpus", "require_columns"]
+__all__ = ["check_corpus", "corpus_texts", "require_columns"]
 
 
 def check_corpus(corpus: pd.DataFrame, *, group: str | None = None) -> None:
@@ -68,3 +68,14 @@ def require_columns(frame: pd.DataFrame, columns, what: str, fix: str) -> None:
             f"{what}: column(s) {', '.join(map(repr, missing))} not found; the table has: "
             f"{have}. {fix}"
         )
+
+
+def corpus_texts(corpus: pd.DataFrame) -> list[str]:
+    """The ``text`` column as plain ``str``, missing text as ``""``.
+
+    Examples
+    --------
+    >>> corpus_texts(pd.DataFrame({"text": ["a b", None]}))
+    ['a b', '']
+    """
+    return ["" if pd.isna(t) else str(t) for t in corpus["text"].tolist()]

@@ -44,7 +44,8 @@ from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 from analysis.errors import CorpusError
 from analysis.wordlists import read_lines, read_list, read_table, resource_path, trie_regex
 
-__all__ = ["Analyzer", "VocabularyRules", "load_rules", "make_analyzer", "normalize", "tokenize"]
+__all__ = ["Analyzer", "VocabularyRules", "load_rules", "make_analyzer", "normalize", "token_runs",
+           "tokenize"]
 
 _JOIN = "\x1f"  # joins the words of a phrase inside the normalised text
 _APOSTROPHES = re.compile(r"[’‘ʼ′`´]")
@@ -209,8 +210,17 @@ def tokenize(text: str, *, rules: VocabularyRules | None = None) -> list[str]:
             if t not in stop and _HAS_LETTER.search(t)]
 
 
-def _runs(text: str, rules: VocabularyRules) -> list[list[str]]:
-    """Runs of kept tokens between breaks (punctuation, stop words, numbers)."""
+def token_runs(text: str, *, rules: VocabularyRules | None = None) -> list[list[str]]:
+    """Runs of kept tokens between breaks (punctuation, stop words, numbers).
+
+    The units n-grams and collocations are built from, so neither spans a break.
+
+    Examples
+    --------
+    >>> token_runs("Trade grew, and talks began.")
+    [['trade', 'grew'], ['talks', 'began']]
+    """
+    rules = rules or _default_rules()
     stop = rules.stop_words
     runs: list[list[str]] = []
     current: list[str] = []
@@ -241,7 +251,7 @@ class Analyzer:
         if (lo, hi) == (1, 1):
             return tokenize(text, rules=rules)
         out: list[str] = []
-        for run in _runs(text, rules):
+        for run in token_runs(text, rules=rules):
             m = len(run)
             for n in range(lo, min(hi, m) + 1):
                 if n == 1:
