@@ -222,9 +222,10 @@ def test_clean_none_keeps_every_line_and_reads_no_dateline(tmp_path):
     table = tmp_path / "t.csv"
     pd.DataFrame({"no": ["s1"], "g": ["a"], "body": [raw]}).to_csv(table, index=False)
     kept = load_corpus(table, text_column="body", id_column="no", group="g", clean="none")
-    # Hand layout: blank-line paragraphs, each kept whole; nothing removed, no agency.
+    # Hand layout: blank-line paragraphs, the lines of each joined by a space (as the news
+    # profile lays out paragraphs); nothing removed, no agency.
     assert kept["doc_id"].tolist() == ["s1"]
-    assert kept["text"].iloc[0] == ("MOSCOW (AP) — Share:\nThe speech began.\n\nAdvertisement"
+    assert kept["text"].iloc[0] == ("MOSCOW (AP) — Share: The speech began.\n\nAdvertisement"
                                     "\n\nIt ended.")
     assert kept["n_removed"].iloc[0] == 0 and pd.isna(kept["source"].iloc[0])
     cleaned = load_corpus(table, text_column="body", id_column="no", group="g", clean="news")
