@@ -350,7 +350,7 @@ def sentence_sentiment(
     )
     if dedupe:
         passages = importlib.import_module("analysis.passages")
-        corpus = passages.deduplicated(corpus)
+        corpus = passages.deduplicated(corpus, group=group)
     segment = importlib.import_module("analysis.segment")
     sents = segment.sentences(corpus, group=group).reset_index(drop=True)
     scores = score_sentences(sents["text"].astype(str), ascii_quotes=ascii_quotes,
