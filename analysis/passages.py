@@ -86,6 +86,7 @@ import scipy.sparse as sp
 from scipy.sparse.csgraph import connected_components
 
 from analysis.errors import CorpusError
+from analysis.quotes import quoted_shares
 from analysis.segment import check_corpus, paragraph_spans, sentence_spans, sentence_tokenizer
 from analysis.vocab import load_rules
 from analysis.wordlists import resource_path
@@ -200,6 +201,11 @@ class SharedPassages:
         One row per short text (fewer than ``min_content_words`` content words) repeated in
         at least two documents: ``text`` (first occurrence), ``n_docs``, ``n_occurrences``,
         ``n_content_words``, ``first_doc_id``; most widespread first.
+    quotations : DataFrame
+        Like ``clusters``, for shared sentences that every document prints as a quotation (at
+        least half of the sentence's characters inside quotation marks) with no shared text
+        around it: the same quotation reported by several documents, not copy, not removed
+        by :func:`deduplicated`.
     threshold, min_content_words : float, int
         The settings used.
     group : str or None
@@ -210,6 +216,7 @@ class SharedPassages:
 
     clusters: pd.DataFrame
     formulas: pd.DataFrame
+    quotations: pd.DataFrame
     threshold: float
     min_content_words: int
     group: str | None
@@ -610,22 +617,26 @@ def _docs_per_label(label: np.ndarray, doc: np.ndarray, active: np.ndarray) -> n
     return np.bincount(pairs // n_docs, minlength=n_labels)
 
 
-def _copy_runs(doc: np.ndarray, label: np.ndarray, key: np.ndarray, has_words: np.ndarray,
+def _run_ids(doc: np.ndarray, member: np.ndarray) -> np.ndarray:
+    """Run id of every unit: runs are consecutive ``member`` units of one document."""
+    cont = np.r_[False, member[:-1] & (doc[1:] == doc[:-1])]
+    return np.cumsum(member & ~cont) - 1
+
+
+def _copy_runs(doc: np.ndarray, label: np.ndarray, key: np.ndarray, start: np.ndarray,
                content_ptr: np.ndarray, content_ids: np.ndarray, n_vocab: int,
-               min_content: int) -> tuple[np.ndarray, np.ndarray]:
-    """Copy flag and copy documents of each unit (units in reading order).
+               min_content: int) -> np.ndarray:
+    """Copy flag of each unit (units in reading order), starting from the units ``start``.
 
     A unit is *shared* when its label occurs in >= 2 documents; a *run* is a maximal
     sequence of consecutive shared units of one document; its units are copy when the run
     has >= ``min_content`` distinct content words. Labels whose copy units then sit in one
     document only stop counting as shared, and runs are recomputed until nothing changes.
     """
-    active = has_words.copy()
+    active = start.copy()
     while True:
-        docs = _docs_per_label(label, doc, active)
-        shared = active & (docs[label] >= 2)
-        cont = np.r_[False, shared[:-1] & (doc[1:] == doc[:-1])]
-        run = np.cumsum(shared & ~cont) - 1  # run id of every shared unit
+        shared = active & (_docs_per_label(label, doc, active)[label] >= 2)
+        run = _run_ids(doc, shared)
         idx = np.flatnonzero(shared)
         k = key[idx]
         lens = content_ptr[k + 1] - content_ptr[k]
@@ -637,8 +648,30 @@ def _copy_runs(doc: np.ndarray, label: np.ndarray, key: np.ndarray, has_words: n
         copy = np.zeros(len(doc), dtype=bool)
         copy[idx] = per_run[run[idx]] >= min_content
         if (copy == active).all():
-            return copy, np.where(copy, _docs_per_label(label, doc, copy)[label], 0)
+            return copy
         active = copy
+
+
+def _quoted(units: pd.DataFrame, idx: np.ndarray, corpus: pd.DataFrame) -> np.ndarray:
+    """Whether each unit ``idx`` lies mostly (>= half its characters) inside quotation marks.
+
+    Uses the ``quoted_share`` column of a given sentences table, else
+    :func:`analysis.quotes.quoted_shares` on the documents involved only.
+    """
+    if "quoted_share" in units.columns:
+        return units["quoted_share"].to_numpy(dtype="float64")[idx] >= 0.5
+    out = np.zeros(len(idx), dtype=bool)
+    texts = dict(zip(corpus["doc_id"].astype(str), _doc_texts(corpus), strict=True))
+    part = units.iloc[idx]
+    docs = part["doc_id"].astype(str).to_numpy()
+    spans = np.stack([part["start"].to_numpy(), part["end"].to_numpy()], axis=1)
+    order = np.argsort(docs, kind="stable")
+    bounds = _runs(docs[order])
+    for lo, hi in zip(bounds[:-1], bounds[1:], strict=True):
+        rows = order[lo:hi]
+        text = texts[docs[rows[0]]]
+        out[rows] = quoted_shares(text, [tuple(x) for x in spans[rows].tolist()]) >= 0.5
+    return out
 
 
 def shared_passages(corpus: pd.DataFrame, *, group: str | None = None,
@@ -732,12 +765,28 @@ def shared_passages(corpus: pd.DataFrame, *, group: str | None = None,
     labels = _clusters_of(x, threshold, int(max_group))
     unit_label = labels[unit_key]
     # passages: runs of shared sentences in reading order, copy when they carry the content
-    copy_r, docs_r = _copy_runs(u_rank[order], unit_label[order], unit_key[order],
-                                has_words[order], content_ptr, content_ids, n_vocab,
-                                int(min_content_words))
-    is_copy, copy_docs = copy_r[seq], docs_r[seq]
-    # formulas: what is repeated in >= 2 documents outside copy
-    rest = has_words & ~is_copy
+    doc_r, label_r, key_r = u_rank[order], unit_label[order], unit_key[order]
+    runs = (content_ptr, content_ids, n_vocab, int(min_content_words))
+    copy_r = _copy_runs(doc_r, label_r, key_r, has_words[order], *runs)
+    # a run made only of quoted sentences is the same quotation reported twice, not copy
+    idx = np.flatnonzero(copy_r)
+    run = _run_ids(doc_r, copy_r)[idx]
+    unquoted = np.bincount(run, weights=(~_quoted(units, order[idx], corpus)).astype(float),
+                           minlength=int(run.max()) + 1 if len(run) else 0)
+    in_quote_run = np.zeros(len(copy_r), dtype=bool)
+    in_quote_run[idx] = unquoted[run] == 0
+    # ... when every occurrence of its cluster stands in such a run (one copy printed
+    # without the marks is copy-editing of the same text: copy)
+    n_labels = int(label_r.max()) + 1 if len(label_r) else 0
+    outside = np.bincount(label_r[copy_r & ~in_quote_run], minlength=n_labels)
+    quote_r = in_quote_run & (outside[label_r] == 0)
+    copy_r = _copy_runs(doc_r, label_r, key_r, copy_r & ~quote_r, *runs)
+    quote_r &= _docs_per_label(label_r, doc_r, quote_r)[label_r] >= 2
+    is_copy, is_quote = copy_r[seq], quote_r[seq]
+    copy_docs = _docs_per_label(unit_label, u_rank, is_copy)[unit_label]
+    quote_docs = _docs_per_label(unit_label, u_rank, is_quote)[unit_label]
+    # formulas: short texts repeated in >= 2 documents outside copy and quotations
+    rest = has_words & ~is_copy & ~is_quote & ~linkable[unit_key]
     rest_docs = _docs_per_label(unit_label, u_rank, rest)[unit_label]
     is_formula = rest & (rest_docs >= 2)
     gcols = [group] if group is not None else []
@@ -747,9 +796,13 @@ def shared_passages(corpus: pd.DataFrame, *, group: str | None = None,
                                 dtype=corpus[group].dtype)
     clusters = _cluster_table(units[is_copy], unit_label[is_copy], unit_key[is_copy],
                               seq[is_copy], u_rank[is_copy], copy_docs[is_copy], x, gcols)
+    quotations = _cluster_table(units[is_quote], unit_label[is_quote], unit_key[is_quote],
+                                seq[is_quote], u_rank[is_quote], quote_docs[is_quote], x,
+                                gcols)
     formulas = _formula_table(units[is_formula], unit_label[is_formula], seq[is_formula],
                               rest_docs[is_formula], n_content[unit_key[is_formula]])
-    return SharedPassages(clusters=clusters, formulas=formulas, threshold=threshold,
+    return SharedPassages(clusters=clusters, formulas=formulas, quotations=quotations,
+                          threshold=threshold,
                           min_content_words=int(min_content_words), group=group,
                           n_documents=len(corpus), n_sentences=len(units))
 

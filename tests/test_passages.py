@@ -51,8 +51,8 @@ def ref_jaccard(a: str, b: str) -> float:
 
 
 def brute_force(corpus: pd.DataFrame, *, threshold: float = DEFAULT_THRESHOLD,
-                min_content: int = MIN_CONTENT_WORDS) -> tuple[set, set]:
-    """(copy clusters, formulas) as sets of frozensets of (doc_id, sentence)."""
+                min_content: int = MIN_CONTENT_WORDS) -> tuple[set, set, set]:
+    """(copy, formulas, quotations) as sets of frozensets of (doc_id, sentence)."""
     s = sentences(corpus, group=None)
     s = s.assign(_d=s["doc_id"].astype(str)).sort_values(["_d", "sentence"], kind="stable")
     units = list(zip(s["_d"], s["sentence"], s["text"].astype(str), strict=True))
@@ -77,47 +77,75 @@ def brute_force(corpus: pd.DataFrame, *, threshold: float = DEFAULT_THRESHOLD,
             if same or near:
                 parent[find(i)] = find(j)
     label = [find(i) for i in range(len(units))]
-    active = [bool(w) for w in words]
-    while True:
-        docs: dict[int, set] = {}
-        for i, (d, _, _) in enumerate(units):
-            if active[i]:
-                docs.setdefault(label[i], set()).add(d)
-        shared = [active[i] and len(docs[label[i]]) >= 2 for i in range(len(units))]
-        copy = [False] * len(units)
+    quoted = (s["quoted_share"] >= 0.5).tolist()
+
+    def runs_of(flags):
         i = 0
         while i < len(units):
-            if not shared[i]:
+            if not flags[i]:
                 i += 1
                 continue
             j = i
-            while j + 1 < len(units) and shared[j + 1] and units[j + 1][0] == units[i][0]:
+            while j + 1 < len(units) and flags[j + 1] and units[j + 1][0] == units[i][0]:
                 j += 1
-            content = set().union(*(ref_content(words[k]) for k in range(i, j + 1)))
-            for k in range(i, j + 1):
-                copy[k] = len(content) >= min_content
+            yield range(i, j + 1)
             i = j + 1
-        if copy == active:
-            break
-        active = copy
-    rest: dict[int, set] = {}
-    for i, (d, _, _) in enumerate(units):
-        if words[i] and not copy[i]:
-            rest.setdefault(label[i], set()).add(d)
+
+    def docs_of(flags):
+        docs: dict[int, set] = {}
+        for i, (d, _, _) in enumerate(units):
+            if flags[i]:
+                docs.setdefault(label[i], set()).add(d)
+        return docs
+
+    def fixed_point(active):
+        while True:
+            docs = docs_of(active)
+            shared = [active[i] and len(docs[label[i]]) >= 2 for i in range(len(units))]
+            copy = [False] * len(units)
+            for run in runs_of(shared):
+                content = set().union(*(ref_content(words[k]) for k in run))
+                for k in run:
+                    copy[k] = len(content) >= min_content
+            if copy == active:
+                return copy
+            active = copy
+
+    copy = fixed_point([bool(w) for w in words])
+    in_quote_run = [False] * len(units)
+    for run in runs_of(copy):
+        if all(quoted[k] for k in run):
+            for k in run:
+                in_quote_run[k] = True
+    outside = {label[i] for i in range(len(units)) if copy[i] and not in_quote_run[i]}
+    quote = [in_quote_run[i] and label[i] not in outside for i in range(len(units))]
+    copy = fixed_point([c and not q for c, q in zip(copy, quote, strict=True)])
+    qdocs = docs_of(quote)
+    quote = [q and len(qdocs[label[i]]) >= 2 for i, q in enumerate(quote)]
+    rest_flags = [bool(words[i]) and not copy[i] and not quote[i]
+                  and len(ref_content(words[i])) < min_content for i in range(len(units))]
+    rest = docs_of(rest_flags)
     clusters: dict[int, set] = {}
+    quotations: dict[int, set] = {}
     formulas: dict[int, set] = {}
     for i, (d, k, _) in enumerate(units):
         if copy[i]:
             clusters.setdefault(label[i], set()).add((d, k))
-        elif words[i] and len(rest[label[i]]) >= 2:
+        elif quote[i]:
+            quotations.setdefault(label[i], set()).add((d, k))
+        elif rest_flags[i] and len(rest[label[i]]) >= 2:
             formulas.setdefault(label[i], set()).add((d, k))
-    return ({frozenset(v) for v in clusters.values()}, {frozenset(v) for v in formulas.values()})
+    return tuple({frozenset(v) for v in part.values()}
+                 for part in (clusters, formulas, quotations))
 
 
-def as_sets(result: SharedPassages, corpus: pd.DataFrame) -> tuple[set, set]:
-    c = result.clusters
-    copy = {frozenset(zip(g["doc_id"].astype(str), g["sentence"], strict=True))
-            for _, g in c.groupby("cluster_id")}
+def as_sets(result: SharedPassages, corpus: pd.DataFrame) -> tuple[set, set, set]:
+    def occurrences(table):
+        return {frozenset(zip(g["doc_id"].astype(str), g["sentence"], strict=True))
+                for _, g in table.groupby("cluster_id")}
+
+    c = pd.concat([result.clusters, result.quotations])
+    copy, quotations = occurrences(result.clusters), occurrences(result.quotations)
     s = sentences(corpus, group=None)
     s = s.assign(_w=[tuple(ref_words(t)) for t in s["text"].astype(str)])
     in_copy = set(zip(c["doc_id"].astype(str), c["sentence"], strict=True))
@@ -126,7 +154,7 @@ def as_sets(result: SharedPassages, corpus: pd.DataFrame) -> tuple[set, set]:
     for text in result.formulas["text"].astype(str):
         g = s[s["_w"] == tuple(ref_words(text))]
         formulas.add(frozenset(zip(g["doc_id"].astype(str), g["sentence"], strict=True)))
-    return copy, formulas
+    return copy, formulas, quotations
 
 
 def corpus_of(texts, ids=None, **columns) -> pd.DataFrame:
@@ -228,6 +256,37 @@ def test_short_sentences_of_a_shared_passage_are_copy_a_lone_short_repeat_is_a_f
     assert out.at["b", "text"] == "A separate report opened differently.\n\nThe closing was original."
     assert out.at["b", "n_shared_dropped"] == 3
     assert out.at["c", "text"] == corpus.at[2, "text"]
+
+
+QUOTE = ("“We will keep building railway bridges and grain terminals along the northern "
+         "border this winter,” the minister said.")  # 11 content words, mostly quoted
+
+
+def test_the_same_quotation_in_two_documents_is_a_quotation_not_copy():
+    inner = ("“Freight trains will cross the new bridge twice a week from March onwards,” the "
+             "agency reported.")  # a quotation inside copied text: copy
+    marked = ("“Our ports will double their grain exports to Asian buyers by next summer,” the "
+              "governor said.")
+    plain = marked.replace("“", "").replace("”", "")  # the same text without the marks
+    corpus = corpus_of([
+        "Farmers harvested wheat early. " + QUOTE + " Prices dipped slightly.",
+        "Reporters waited in the cold hall.\n\n" + QUOTE,
+        "Crowds gathered early.\n\n" + inner + " " + WIRE,
+        "Traffic stopped nearby.\n\n" + inner + " " + WIRE,
+        "The hall was cold. " + marked + " Nobody asked more.",
+        "Few questions were asked. " + plain,
+    ])
+    found = shared_passages(corpus)
+    q = found.quotations
+    assert q["doc_id"].tolist() == ["a", "b"] and q["cluster_id"].nunique() == 1
+    assert (q["text"] == QUOTE).all() and q["kept"].tolist() == [True, False]
+    c = found.clusters
+    assert c[["doc_id", "text"]].values.tolist() == [
+        ["c", inner], ["d", inner], ["c", WIRE], ["d", WIRE],
+        ["e", marked], ["f", plain]]
+    out = deduplicated(corpus, passages=found)
+    assert out["n_shared_dropped"].tolist() == [0, 0, 0, 2, 0, 1]
+    assert out["text"].tolist()[:3] == corpus["text"].tolist()[:3]
 
 
 def test_dedupe_needs_no_event_column_and_accepts_another_group():
@@ -413,12 +472,15 @@ def random_corpus(draw):
         for _ in range(draw(st.integers(1, 3))):
             sents = []
             for _ in range(draw(st.integers(1, 3))):
-                kind = draw(st.sampled_from(["base", "edit", "formula", "own"]))
+                kind = draw(st.sampled_from(["base", "edit", "formula", "own", "quote", "quote"]))
                 if kind == "formula":
                     sents.append(draw(st.sampled_from(FORMULAS)))
                     continue
                 words = list(draw(st.sampled_from(bases)) if kind != "own"
                              else draw(st.lists(vocab, min_size=3, max_size=14)))
+                if kind == "quote":
+                    sents.append("“" + " ".join(words).capitalize() + ".”")
+                    continue
                 if kind == "edit":
                     for _ in range(draw(st.integers(1, 3))):
                         i = draw(st.integers(0, len(words) - 1))
