@@ -71,7 +71,8 @@ def call_shared(corpus: pd.DataFrame) -> pd.DataFrame:
     """Shared-passage pairs: doc_id_a, text_a, doc_id_b, text_b."""
     from analysis import shared_passages
 
-    return shared_passages(corpus, group=None)[["doc_id_a", "text_a", "doc_id_b", "text_b"]]
+    pairs = shared_passages(corpus, group=None).pairs(max_pairs=10**7)
+    return pairs[["doc_id_a", "text_a", "doc_id_b", "text_b"]]
 
 
 def call_topics(corpus: pd.DataFrame, *, group: str, n_seeds: int) -> dict:
