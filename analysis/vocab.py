@@ -44,7 +44,8 @@ from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 from analysis.errors import CorpusError
 from analysis.wordlists import read_lines, read_list, read_table, resource_path, trie_regex
 
-__all__ = ["Analyzer", "VocabularyRules", "load_rules", "make_analyzer", "normalize", "tokenize"]
+__all__ = ["Analyzer", "VocabularyRules", "load_rules", "make_analyzer", "normalize", "term_runs",
+           "tokenize"]
 
 _JOIN = "\x1f"  # joins the words of a phrase inside the normalised text
 _APOSTROPHES = re.compile(r"[’‘ʼ′`´]")
@@ -223,6 +224,22 @@ def _runs(text: str, rules: VocabularyRules) -> list[list[str]]:
     if current:
         runs.append(current)
     return runs
+
+
+def term_runs(text: str, *, rules: VocabularyRules | None = None) -> list[list[str]]:
+    """The runs of kept tokens that n-grams are built from.
+
+    The tokens of :func:`tokenize`, cut wherever an n-gram must not cross: punctuation, a
+    removed stop word or number. ``make_analyzer(ngram_range=(lo, hi))`` returns, for every
+    run, its n-grams for n from lo to hi (words joined by one space); a pipeline that needs
+    several n at once (and to know each term's n) can build them from the runs in one pass.
+
+    Examples
+    --------
+    >>> term_runs("Chinese peace plan. Western sanctions of the West")
+    [['chinese', 'peace plan'], ['western', 'sanctions'], ['west']]
+    """
+    return _runs(text, rules or _default_rules())
 
 
 @dataclass(frozen=True)
