@@ -554,7 +554,7 @@ def keyness_from_store(
     if method not in KEYNESS_METHODS:
         raise ValueError(f"method must be one of {KEYNESS_METHODS}, not {method!r}")
     group = store.group if group is None else group
-    documents = store.documents
+    documents = store.document_columns(["doc_id", group])
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", CorpusWarning)
         check_groups(documents, group=group, min_docs=2)

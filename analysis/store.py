@@ -485,6 +485,24 @@ class Store:
                                          frame["actors"]], index=frame.index, dtype="object")
         return frame
 
+    def document_columns(self, columns: Sequence[str]) -> pd.DataFrame:
+        """Some columns of the documents table (from memory when it is loaded already).
+
+        Raises :class:`StoreError` naming the table's columns when one is missing.
+        """
+        loaded = self.__dict__.get("documents")
+        have = (list(loaded.columns) if loaded is not None
+                else pq.read_schema(self.path / "documents.parquet").names)
+        missing = [c for c in columns if c not in have]
+        if missing:
+            raise StoreError(
+                f"{self.path}: the documents table has no column(s) "
+                f"{', '.join(map(repr, missing))} (columns: {', '.join(map(str, have))}). "
+                "Pass one of them.")
+        if loaded is not None:
+            return loaded.loc[:, list(columns)]
+        return self.read("documents", columns=list(dict.fromkeys(columns)))
+
     @cached_property
     def documents(self) -> pd.DataFrame:
         """The corpus as loaded (one row per document) with the per-document counts."""
@@ -539,18 +557,15 @@ class Store:
                 shape=(len(terms), len(unique)))
             matrix = matrix @ merge
             terms = unique.astype(object)
-        doc_ids = pd.Index(self.documents["doc_id"].astype("string"), name="doc_id")
+        doc_ids = pd.Index(self.document_columns(["doc_id"])["doc_id"].astype("string"),
+                           name="doc_id")
         return DocumentTermMatrix(matrix.astype(np.int64).tocsr(), terms, doc_ids)
 
     def group_counts(self, *, group: str | None = None,
                      ngram_range: tuple[int, int] = (1, 1)) -> GroupCounts:
         """Counts per group of any documents column (documents without a value left out)."""
         group = self.group if group is None else group
-        docs = self.documents
-        if group not in docs.columns:
-            raise StoreError(
-                f"{self.path}: the documents table has no column {group!r} (columns: "
-                f"{', '.join(map(str, docs.columns))}). Pass group= one of them.")
+        docs = self.document_columns([group])
         dtm = self.term_counts(ngram_range=ngram_range)
         unigrams = self.vocabulary["n"].to_numpy() == 1
         tokens = np.asarray(self._matrix[:, np.flatnonzero(unigrams)].sum(axis=1)).ravel()
