@@ -72,7 +72,6 @@ from __future__ import annotations
 import bisect
 import contextlib
 import dataclasses
-import fcntl
 import hashlib
 import importlib.metadata
 import inspect
@@ -1004,6 +1003,11 @@ def _arrow_fails(column: pd.Series) -> bool:
 def _locked(target: Path) -> Iterator[None]:
     """Hold the store's lock file (a hidden sibling) for one prepare at a time."""
     target.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        import fcntl
+    except ImportError:  # no POSIX locks (Windows): one prepare at a time is up to the user
+        yield
+        return
     with open(target.parent / f".{target.name}.lock", "w") as handle:
         fcntl.flock(handle, fcntl.LOCK_EX)
         try:

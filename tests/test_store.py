@@ -152,6 +152,16 @@ def test_per_document_counts(seed_store, seed_corpus):
     assert docs["n_mentions"].sum() == len(seed_store.mentions)
 
 
+def test_a_deduplicated_store_equals_the_dedupe_option(tmp_path, seed_corpus):
+    store = prepare(None, store=tmp_path / "s", settings=StoreSettings(dedupe=True))
+    assert store.documents["n_shared_dropped"].sum() > 0  # 003 and 004 share AP copy
+    pd.testing.assert_frame_equal(store.sentences, sentence_sentiment(seed_corpus, dedupe=True))
+    pd.testing.assert_frame_equal(keyness_from_store(store), keyness(seed_corpus, dedupe=True))
+    pd.testing.assert_frame_equal(
+        term_frequencies_from_store(store),
+        term_frequencies(seed_corpus, ngram_range=(1, 3), min_count=2, dedupe=True))
+
+
 def test_a_dataframe_grouped_by_another_column(tmp_path):
     corpus = load_corpus(write_outlet_corpus(tmp_path / "outlets.csv"), group="outlet")
     store = prepare(corpus, store=tmp_path / "s", settings=StoreSettings(group="outlet"))
