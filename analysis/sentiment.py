@@ -347,7 +347,7 @@ def sentence_sentiment(
     )
     if dedupe:
         passages = importlib.import_module("analysis.passages")
-        corpus = passages.deduplicated(corpus)
+        corpus = passages.deduplicated(corpus, group=group)
     segment = importlib.import_module("analysis.segment")
     sents = segment.sentences(corpus, group=group)
     quotes_mod = _optional_module("quotes")

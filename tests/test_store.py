@@ -162,6 +162,16 @@ def test_a_deduplicated_store_equals_the_dedupe_option(tmp_path, seed_corpus):
         term_frequencies(seed_corpus, ngram_range=(1, 3), min_count=2, dedupe=True))
 
 
+def test_dedupe_grouped_by_a_column_other_than_event(tmp_path):
+    # sentence_sentiment(dedupe=True) used to deduplicate with the default group "event"
+    corpus = load_corpus(write_outlet_corpus(tmp_path / "outlets.csv"), group="outlet")
+    corpus = corpus.drop(columns=["event", "event_label", "event_source"])
+    store = prepare(corpus, store=tmp_path / "s",
+                    settings=StoreSettings(group="outlet", dedupe=True))
+    pd.testing.assert_frame_equal(
+        store.sentences, sentence_sentiment(corpus, group="outlet", dedupe=True))
+
+
 def test_a_dataframe_grouped_by_another_column(tmp_path):
     corpus = load_corpus(write_outlet_corpus(tmp_path / "outlets.csv"), group="outlet")
     store = prepare(corpus, store=tmp_path / "s", settings=StoreSettings(group="outlet"))
