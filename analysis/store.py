@@ -786,7 +786,7 @@ class _Batch:
 
 def _count_terms(texts: list[str], ngram_range: tuple[int, int]):
     """Counts of every n-gram of each text, keyed by (n, term), with unigram tokens."""
-    from analysis.vocab import term_runs
+    from analysis.vocab import token_runs
 
     lo, hi = ngram_range
     lookup: list[dict[str, int]] = [{} for _ in range(hi + 1)]
@@ -795,7 +795,7 @@ def _count_terms(texts: list[str], ngram_range: tuple[int, int]):
     indptr, indices, data = [0], [], []
     tokens = np.zeros(len(texts), dtype=np.int64)
     for d, text in enumerate(texts):
-        runs = term_runs(text)
+        runs = token_runs(text)
         tokens[d] = sum(len(run) for run in runs)
         for n in range(lo, hi + 1):
             if n == 1:

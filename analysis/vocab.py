@@ -44,7 +44,7 @@ from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 from analysis.errors import CorpusError
 from analysis.wordlists import read_lines, read_list, read_table, resource_path, trie_regex
 
-__all__ = ["Analyzer", "VocabularyRules", "load_rules", "make_analyzer", "normalize", "term_runs",
+__all__ = ["Analyzer", "VocabularyRules", "load_rules", "make_analyzer", "normalize", "token_runs",
            "tokenize"]
 
 _JOIN = "\x1f"  # joins the words of a phrase inside the normalised text
@@ -226,7 +226,7 @@ def _runs(text: str, rules: VocabularyRules) -> list[list[str]]:
     return runs
 
 
-def term_runs(text: str, *, rules: VocabularyRules | None = None) -> list[list[str]]:
+def token_runs(text: str, *, rules: VocabularyRules | None = None) -> list[list[str]]:
     """The runs of kept tokens that n-grams are built from.
 
     The tokens of :func:`tokenize`, cut wherever an n-gram must not cross: punctuation, a
@@ -236,7 +236,7 @@ def term_runs(text: str, *, rules: VocabularyRules | None = None) -> list[list[s
 
     Examples
     --------
-    >>> term_runs("Chinese peace plan. Western sanctions of the West")
+    >>> token_runs("Chinese peace plan. Western sanctions of the West")
     [['chinese', 'peace plan'], ['western', 'sanctions'], ['west']]
     """
     return _runs(text, rules or _default_rules())
