@@ -37,7 +37,6 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -48,10 +47,7 @@ from . import config
 from .errors import CorpusError, CorpusWarning
 from .segment import check_corpus
 from .stats import check_groups
-from .terms import GroupCounts, group_counts
-
-if TYPE_CHECKING:
-    from .store import Store
+from .terms import CountSource, GroupCounts, group_counts
 
 __all__ = [
     "KEYNESS_METHODS",
@@ -516,7 +512,7 @@ def keyness(
 
 
 def keyness_from_store(
-    store: Store,
+    store: CountSource,
     *,
     group: str | None = None,
     target: str | None = None,

@@ -26,7 +26,7 @@ from __future__ import annotations
 import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, NamedTuple
+from typing import NamedTuple, Protocol
 
 import numpy as np
 import pandas as pd
@@ -37,10 +37,8 @@ from . import config
 from .errors import CorpusError, CorpusWarning
 from .segment import check_corpus
 
-if TYPE_CHECKING:
-    from .store import Store
-
 __all__ = [
+    "CountSource",
     "DocumentTermMatrix",
     "document_term_matrix",
     "document_term_table",
@@ -65,6 +63,24 @@ class DocumentTermMatrix(NamedTuple):
     matrix: sparse.csr_matrix
     terms: np.ndarray
     doc_ids: pd.Index
+
+
+class CountSource(Protocol):
+    """What the ``*_from_store`` measures need of a prepared store (:class:`analysis.store.Store`).
+
+    Defined here so that measures read counts without importing the store module.
+    """
+
+    @property
+    def group(self) -> str: ...
+
+    @property
+    def settings(self) -> dict: ...
+
+    def document_columns(self, columns: Sequence[str]) -> pd.DataFrame: ...
+
+    def group_counts(self, *, group: str | None = None,
+                     ngram_range: tuple[int, int] = (1, 1)) -> GroupCounts: ...
 
 
 # --------------------------------------------------------------------------- validation
@@ -375,7 +391,7 @@ def term_frequencies(
 
 
 def term_frequencies_from_store(
-    store: Store,
+    store: CountSource,
     *,
     group: str | None = None,
     ngram_range: tuple[int, int] = (1, 3),
