@@ -1,8 +1,9 @@
-"""Command line: ``python -m analysis corpus`` and ``python -m analysis report``.
+"""Command line: ``python -m analysis corpus``, ``prepare`` and ``report``.
 
 ``corpus`` prints one line per document of a corpus (id, group, date and its source, words,
-lines removed by cleaning); ``report`` renders every notebook to HTML. Bad input exits with
-status 2 and a one-line message naming the file or column and the fix, never a traceback.
+lines removed by cleaning); ``prepare`` computes the per-document stages once into a store
+folder (:mod:`analysis.store`); ``report`` renders every notebook to HTML. Bad input exits
+with status 2 and a one-line message naming the file or column and the fix, never a traceback.
 
 Examples
 --------
@@ -27,13 +28,16 @@ def build_parser() -> argparse.ArgumentParser:
     """
     from .cli_corpus import add_corpus_parser
     from .report import add_report_parser
+    from .store import add_prepare_parser
 
     parser = argparse.ArgumentParser(
         prog="python -m analysis",
-        description="Comparative coverage analysis: inspect a corpus or render the reports.",
+        description="Comparative coverage analysis: inspect a corpus, prepare its store or "
+        "render the reports.",
     )
     sub = parser.add_subparsers(dest="command", required=True)
     add_corpus_parser(sub)
+    add_prepare_parser(sub)
     add_report_parser(sub)
     return parser
 
@@ -51,6 +55,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         from .cli_corpus import corpus_command
 
         return int(corpus_command(args))
+    if args.command == "prepare":
+        from .store import prepare_command
+
+        return int(prepare_command(args))
     from .report import report_command
 
     return int(report_command(args))

@@ -46,7 +46,7 @@ from scipy.special import xlogy
 from . import config
 from .errors import CorpusError, CorpusWarning
 from .stats import check_groups
-from .terms import group_counts
+from .terms import CountSource, GroupCounts, group_counts
 from .validation import check_corpus
 
 __all__ = [
@@ -55,6 +55,7 @@ __all__ = [
     "g2_statistic",
     "keyness",
     "keyness_from_counts",
+    "keyness_from_store",
     "log_odds_dirichlet",
     "log_ratio",
     "top_distinctive",
@@ -503,6 +504,64 @@ def keyness(
         warnings.simplefilter("ignore", CorpusWarning)
         check_groups(corpus, group=group, min_docs=2)
         gc = group_counts(corpus, group=group, ngram_range=ngram_range, dedupe=dedupe)
+    return _keyness_table(gc, group=group, target=target, method=method,
+                          ngram_range=ngram_range, min_count=min_count,
+                          prior_scale=prior_scale, alpha=alpha, dedupe=dedupe)
+
+
+def keyness_from_store(
+    store: CountSource,
+    *,
+    group: str | None = None,
+    target: str | None = None,
+    method: str = "log_odds",
+    ngram_range: tuple[int, int] = (1, 1),
+    min_count: int = 3,
+    prior_scale: float = 1.0,
+    alpha: float = 0.05,
+) -> pd.DataFrame:
+    """:func:`keyness` from a prepared store's term counts: no text is read again.
+
+    The same table :func:`keyness` gives on the corpus the store was prepared from (same
+    columns, rows and numbers); deduplication is the store's (``store.settings["dedupe"]``).
+
+    Parameters
+    ----------
+    store : from :func:`analysis.store.open_store` (or ``prepare``)
+    group : any column of ``store.documents`` (default: the group the store was prepared
+        with); counts are per document, so another grouping needs no new store
+    target, method, min_count, prior_scale, alpha : as in :func:`keyness`
+    ngram_range : within the store's range (``settings.ngrams``)
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from analysis.store import StoreSettings, prepare
+    >>> corpus = pd.DataFrame({
+    ...     "doc_id": ["a", "b", "c", "d"], "g": ["x", "x", "y", "y"],
+    ...     "text": ["war war talks", "war crisis", "trade talks", "trade trade deal"]})
+    >>> store = prepare(corpus, store=tempfile.mkdtemp() + "/s", settings=StoreSettings(group="g"))
+    >>> k = keyness_from_store(store, min_count=2)
+    >>> k[["term", "count_target", "count_reference", "direction"]].values.tolist()
+    [['war', 3, 0, 'x'], ['talks', 1, 1, 'neither'], ['trade', 0, 3, 'y']]
+    """
+    if method not in KEYNESS_METHODS:
+        raise ValueError(f"method must be one of {KEYNESS_METHODS}, not {method!r}")
+    group = store.group if group is None else group
+    documents = store.document_columns(["doc_id", group])
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", CorpusWarning)
+        check_groups(documents, group=group, min_docs=2)
+        gc = store.group_counts(group=group, ngram_range=ngram_range)
+    return _keyness_table(gc, group=group, target=target, method=method,
+                          ngram_range=ngram_range, min_count=min_count,
+                          prior_scale=prior_scale, alpha=alpha,
+                          dedupe=bool(store.settings.get("dedupe", False)))
+
+
+def _keyness_table(gc: GroupCounts, *, group: str, target: str | None, method: str,
+                   ngram_range: tuple[int, int], min_count: int, prior_scale: float,
+                   alpha: float, dedupe: bool) -> pd.DataFrame:
     if len(gc.groups) < 2:  # dedupe cannot remove groups, but stay safe
         raise CorpusError(f"column {group!r} needs two or more groups for keyness.")
     if target is None:

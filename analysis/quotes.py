@@ -67,6 +67,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
@@ -486,11 +487,13 @@ def _speech_events(doc: _Doc) -> tuple[list[int], list[str]]:
     return pos, who
 
 
-def _attribute_doc(text: str, table: ActorTable, words: SpeakerWords) -> list[dict]:
+def _attribute_doc(text: str, table: ActorTable, words: SpeakerWords,
+                   sents: list[tuple[int, int, int]] | None = None) -> list[dict]:
     qspans = quote_spans(text)
     if not qspans:
         return []
-    sents = sentence_spans(text)
+    if sents is None:
+        sents = sentence_spans(text)
     s_starts = [s for _, s, _ in sents]
     s_ends = [e for _, _, e in sents]
     p_starts = [s for s, _ in paragraph_spans(text)]
@@ -573,7 +576,8 @@ def _only_speaker_between(text: str, lo: int, hi: int, speaker: str, table: Acto
 
 
 def quotes(corpus: pd.DataFrame, *, group: str | None = config.DEFAULT_GROUP,
-           aliases: str | Path | None = None) -> pd.DataFrame:
+           aliases: str | Path | None = None, sents: pd.DataFrame | None = None,
+           ) -> pd.DataFrame:
     """Direct quotations in each document with their speakers.
 
     Parameters
@@ -584,6 +588,11 @@ def quotes(corpus: pd.DataFrame, *, group: str | None = config.DEFAULT_GROUP,
         Grouping column carried through.
     aliases : str or Path, optional
         Actor alias table used to canonicalise speakers (default ``resources/actors.csv``).
+    sents : DataFrame, optional
+        The corpus's sentences (:func:`analysis.segment.sentences`: ``doc_id``, ``paragraph``,
+        ``start``, ``end``): their boundaries are used instead of splitting each document
+        again with the untrained tokenizer, so quotes and sentences share one segmentation
+        and the text is split once.
 
     Returns
     -------
@@ -608,11 +617,17 @@ def quotes(corpus: pd.DataFrame, *, group: str | None = config.DEFAULT_GROUP,
     words = speaker_words()
     gname = group if group is not None else "group"
     groups = corpus[group].tolist() if group is not None else [pd.NA] * len(corpus)
+    spans_of: dict = {}
+    if sents is not None:
+        cols = sents[["paragraph", "start", "end"]].to_numpy(dtype=np.int64)
+        for doc_id, idx in sents.groupby("doc_id", sort=False).indices.items():
+            spans_of[doc_id] = [tuple(row) for row in cols[idx].tolist()]
     records = []
     for doc_id, grp, text in zip(corpus["doc_id"].tolist(), groups, corpus["text"].tolist(),
                                  strict=True):
         text = "" if text is None or (not isinstance(text, str) and pd.isna(text)) else str(text)
-        for row in _attribute_doc(text, table, words):
+        spans = spans_of.get(doc_id, []) if sents is not None else None
+        for row in _attribute_doc(text, table, words, spans):
             row.pop("_sentence")
             records.append({"doc_id": doc_id, gname: grp, **row})
     cols = ["doc_id", gname, "quote", "text", "start", "end", "closed", "paragraph", "speaker",

@@ -62,6 +62,7 @@ from analysis.wordlists import WORD_RE, read_lines, read_list, resource_path
 __all__ = [
     "MAX_TRAIN_CHARS",
     "abbreviations",
+    "corpus_tokenizer",
     "paragraph_spans",
     "paragraphs",
     "sentence_spans",
@@ -333,7 +334,20 @@ def _joins_previous(sent: str, prev: str, titles: frozenset[str]) -> bool:
 
 
 # --------------------------------------------------------------------------- sentences
-def _corpus_tokenizer(corpus: pd.DataFrame, train: bool) -> PunktSentenceTokenizer:
+def corpus_tokenizer(corpus: pd.DataFrame, *, train: bool = True) -> PunktSentenceTokenizer:
+    """The sentence tokenizer :func:`sentences` uses for ``corpus``.
+
+    With ``train`` the abbreviation list plus the abbreviations learned from the first
+    :data:`MAX_TRAIN_CHARS` characters of the texts in ``doc_id`` order; without it the
+    lists only. Build it once for a whole corpus and pass it as ``sentences(batch,
+    tokenizer=...)`` to split the corpus batch by batch exactly as in one call.
+
+    Examples
+    --------
+    >>> corpus = pd.DataFrame({"doc_id": ["b", "a"], "text": ["Two. Words.", "One."]})
+    >>> corpus_tokenizer(corpus).tokenize("Mr. Xi met Putin. They talked.")
+    ['Mr. Xi met Putin.', 'They talked.']
+    """
     if not train:
         return _build_tokenizer(frozenset())
     order = np.argsort(corpus["doc_id"].astype(str).to_numpy(), kind="stable")
@@ -342,7 +356,8 @@ def _corpus_tokenizer(corpus: pd.DataFrame, train: bool) -> PunktSentenceTokeniz
 
 
 def sentences(corpus: pd.DataFrame, *, group: str | None = config.DEFAULT_GROUP,
-              train: bool = True, aliases: str | Path | None = None) -> pd.DataFrame:
+              train: bool = True, aliases: str | Path | None = None,
+              tokenizer: PunktSentenceTokenizer | None = None) -> pd.DataFrame:
     """One row per sentence, with paragraph, offsets, quoted share and actors.
 
     Parameters
@@ -358,6 +373,10 @@ def sentences(corpus: pd.DataFrame, *, group: str | None = config.DEFAULT_GROUP,
         independently of the rest of the corpus.
     aliases : str or Path, optional
         Actor alias table for the ``actors`` column (default ``resources/actors.csv``).
+    tokenizer : PunktSentenceTokenizer, optional
+        Split with this tokenizer instead of one built from ``corpus`` (``train`` is then
+        ignored): pass :func:`corpus_tokenizer` of the whole corpus when ``corpus`` is one
+        batch of it, so every batch is split as the whole corpus would be.
 
     Returns
     -------
@@ -376,7 +395,7 @@ def sentences(corpus: pd.DataFrame, *, group: str | None = config.DEFAULT_GROUP,
     [[0, 'The U.N. Charter was cited on Feb. 24.', 0, 38], [1, 'Mr. Putin agreed.', 39, 56]]
     """
     check_corpus(corpus, group=group)
-    tok = _corpus_tokenizer(corpus, train)
+    tok = tokenizer if tokenizer is not None else corpus_tokenizer(corpus, train=train)
     table = actor_table(aliases)
     rows: list[tuple] = []
     shares: list[float] = []

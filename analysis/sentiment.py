@@ -61,6 +61,7 @@ __all__ = [
     "GroupSentiment",
     "VoiceSentiment",
     "actor_sentiment",
+    "annotate_sentences",
     "document_sentiment",
     "group_sentiment",
     "position_sentiment",
@@ -269,11 +270,10 @@ def score_sentences(
 # --------------------------------------------------------------------------- sentence frame
 
 
-def _attach_speakers(sents: pd.DataFrame, corpus: pd.DataFrame, group: str) -> pd.Series:
+def _attach_speakers(sents: pd.DataFrame, quotes: pd.DataFrame | None) -> pd.Series:
     """Speaker of each quoted sentence: the attributed quote overlapping it most."""
     speaker = pd.Series(pd.NA, index=sents.index, dtype="string")
-    quotes = find_quotes(corpus, group=group)
-    if quotes.empty or "speaker" not in quotes.columns:
+    if quotes is None or quotes.empty or "speaker" not in quotes.columns:
         return speaker
     quotes = quotes.dropna(subset=["speaker"])
     quotes = quotes[quotes["speaker"].astype(str).str.len() > 0]
@@ -361,7 +361,53 @@ def sentence_sentiment(
         )
     if dedupe:
         corpus = deduplicated(corpus, group=group)
-    sents = sentences(corpus, group=group, aliases=aliases).reset_index(drop=True)
+    sents = sentences(corpus, group=group, aliases=aliases)
+    quote_frame = find_quotes(corpus, group=group, aliases=aliases, sents=sents)
+    return annotate_sentences(sents, quote_frame, group=group, ascii_quotes=ascii_quotes,
+                              n_jobs=n_jobs)
+
+
+def annotate_sentences(
+    sents: pd.DataFrame,
+    quotes: pd.DataFrame | None,
+    *,
+    group: str = config.DEFAULT_GROUP,
+    ascii_quotes: bool = True,
+    n_jobs: int | None = None,
+) -> pd.DataFrame:
+    """Add position, voice, speaker and VADER scores to a sentence table.
+
+    The step of :func:`sentence_sentiment` after splitting: it takes the sentences and the
+    quotations already found, so a pipeline that has them (a prepared store, a batch of a
+    corpus) does not split or search the text again. Every sentence needs only its own
+    document's rows, so a corpus can be annotated batch by batch of whole documents.
+
+    Parameters
+    ----------
+    sents : frame from :func:`analysis.segment.sentences` (whole documents)
+    quotes : frame from :func:`analysis.quotes.quotes` for the same documents, or None (no
+        speakers)
+    group : grouping column of ``sents``
+    ascii_quotes, n_jobs : as in :func:`sentence_sentiment`
+
+    Returns
+    -------
+    The frame :func:`sentence_sentiment` returns (same columns, same order).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from analysis.segment import sentences
+    >>> from analysis.quotes import quotes
+    >>> corpus = pd.DataFrame({"doc_id": ["a"], "event": ["x"],
+    ...     "text": ["“We are ready,” Putin said. The war goes on."]})
+    >>> s = annotate_sentences(sentences(corpus), quotes(corpus))
+    >>> s[["sentence", "position", "voice", "speaker", "compound"]]
+       sentence  position     voice         speaker  compound
+    0         0       0.0    quoted  Vladimir Putin    0.3612
+    1         1       1.0  reporter            <NA>   -0.5994
+    """
+    sents = sents.reset_index(drop=True)
     scores = score_sentences(sents["text"].astype(str), ascii_quotes=ascii_quotes,
                              n_jobs=n_jobs).reset_index(drop=True)
     last = sents.groupby("doc_id", sort=False)["sentence"].transform("max").to_numpy(dtype=float)
@@ -371,7 +417,7 @@ def sentence_sentiment(
     )
     voice = np.where(sents["quoted_share"].to_numpy(dtype=float) >= QUOTED_THRESHOLD,
                      "quoted", "reporter")
-    speaker = _attach_speakers(sents, corpus, group)
+    speaker = _attach_speakers(sents, quotes)
     speaker = speaker.where(voice == "quoted")
     out = sents.assign(position=position, voice=pd.array(voice, dtype="string"), speaker=speaker)
     first = ["doc_id", group, "paragraph", "sentence", "position"]

@@ -26,7 +26,7 @@ from __future__ import annotations
 import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import NamedTuple
+from typing import NamedTuple, Protocol
 
 import numpy as np
 import pandas as pd
@@ -39,11 +39,15 @@ from .passages import deduplicated
 from .validation import check_corpus, corpus_texts
 
 __all__ = [
+    "CountSource",
     "DocumentTermMatrix",
     "corpus_for_counts",
     "document_term_matrix",
     "document_term_table",
+    "frequency_table",
+    "group_counts_from_matrix",
     "term_frequencies",
+    "term_frequencies_from_store",
 ]
 
 #: Rates are expressed per this many tokens.
@@ -61,6 +65,24 @@ class DocumentTermMatrix(NamedTuple):
     matrix: sparse.csr_matrix
     terms: np.ndarray
     doc_ids: pd.Index
+
+
+class CountSource(Protocol):
+    """What the ``*_from_store`` measures need of a prepared store (:class:`analysis.store.Store`).
+
+    Defined here so that measures read counts without importing the store module.
+    """
+
+    @property
+    def group(self) -> str: ...
+
+    @property
+    def settings(self) -> dict: ...
+
+    def document_columns(self, columns: Sequence[str]) -> pd.DataFrame: ...
+
+    def group_counts(self, *, group: str | None = None,
+                     ngram_range: tuple[int, int] = (1, 1)) -> GroupCounts: ...
 
 
 # --------------------------------------------------------------------------- validation
@@ -225,6 +247,19 @@ def group_counts(
     ngram_range = _check_ngram_range(ngram_range)
     corpus = corpus_for_counts(corpus, group=group, dedupe=dedupe)
     labels = corpus[group]
+    missing = _missing_groups(labels, corpus["doc_id"].tolist(), group)
+    if missing.any():
+        corpus = corpus.loc[~missing]
+    names = labels[~missing].astype(str).to_numpy()
+    texts = corpus_texts(corpus)
+    matrix, terms = _fit(texts, ngram_range)
+    doc_tokens = _token_counts(texts, matrix, ngram_range)
+    doc_ids = pd.Index(corpus["doc_id"].astype("string"), name="doc_id")
+    return _aggregate(matrix, terms, doc_ids, names, doc_tokens)
+
+
+def _missing_groups(labels: pd.Series, doc_ids: Sequence, group: str) -> np.ndarray:
+    """Mask of documents without a group; raise when none has one, warn when some lack it."""
     missing = labels.isna().to_numpy()
     if missing.all():
         raise CorpusError(
@@ -232,21 +267,63 @@ def group_counts(
             "(or the manifest's event column), or pass another group=."
         )
     if missing.any():
-        ids = corpus.loc[missing, "doc_id"].astype(str).tolist()
+        ids = [str(d) for d, m in zip(doc_ids, missing, strict=True) if m]
         warnings.warn(
             f"{len(ids)} document(s) have no value in column {group!r} and are not counted: "
             f"{', '.join(ids[:10])}{' ...' if len(ids) > 10 else ''}. Assign them a group "
             "to include them.",
             CorpusWarning,
-            stacklevel=3,
+            stacklevel=4,
         )
-        corpus = corpus.loc[~missing]
-    names = labels[~missing].astype(str).to_numpy()
+    return missing
+
+
+def group_counts_from_matrix(
+    dtm: DocumentTermMatrix,
+    labels: Sequence | pd.Series,
+    *,
+    group: str,
+    doc_tokens: np.ndarray,
+) -> GroupCounts:
+    """Counts per group from document-term counts already made (e.g. read from a store).
+
+    Gives what :func:`group_counts` gives for the same documents: documents without a label
+    are dropped (with a warning), then terms that no remaining document contains.
+
+    Parameters
+    ----------
+    dtm : DocumentTermMatrix of the documents, in the order of ``labels``
+    labels : each document's group (missing: left out)
+    group : the grouping column's name, for messages
+    doc_tokens : unigram tokens of each document (the denominator of rates)
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> corpus = pd.DataFrame({"doc_id": ["a", "b", "c"], "text": ["war war", "peace", "war talks"]})
+    >>> dtm = document_term_matrix(corpus)
+    >>> gc = group_counts_from_matrix(dtm, ["x", "y", "x"], group="g",
+    ...                               doc_tokens=np.array([2, 1, 2]))
+    >>> gc.groups, list(gc.terms), gc.counts.tolist(), gc.tokens.tolist()
+    (['x', 'y'], ['peace', 'talks', 'war'], [[0, 1, 3], [1, 0, 0]], [4, 1])
+    """
+    labels = pd.Series(labels).reset_index(drop=True)
+    doc_tokens = np.asarray(doc_tokens, dtype=np.int64)
+    if not (len(labels) == dtm.matrix.shape[0] == len(doc_tokens)):
+        raise ValueError("labels, doc_tokens and the rows of dtm must have the same length")
+    missing = _missing_groups(labels, dtm.doc_ids, group)
+    keep = ~missing
+    matrix = dtm.matrix[keep] if missing.any() else dtm.matrix
+    used = matrix.getnnz(axis=0) > 0
+    matrix, terms = matrix[:, used].tocsr(), np.asarray(dtm.terms, dtype=object)[used]
+    return _aggregate(matrix, terms, dtm.doc_ids[keep], labels[keep].astype(str).to_numpy(),
+                      doc_tokens[keep])
+
+
+def _aggregate(matrix: sparse.csr_matrix, terms: np.ndarray, doc_ids: pd.Index,
+               names: np.ndarray, doc_tokens: np.ndarray) -> GroupCounts:
     groups = sorted(set(names))
     codes = np.searchsorted(np.array(groups, dtype=object), names)
-    texts = corpus_texts(corpus)
-    matrix, terms = _fit(texts, ngram_range)
-    doc_tokens = _token_counts(texts, matrix, ngram_range)
     ind = indicator_matrix(codes, len(groups))
     counts = (ind @ matrix).toarray()
     present = matrix.copy()
@@ -261,7 +338,7 @@ def group_counts(
         totals=counts.sum(axis=1),
         sizes=np.bincount(codes, minlength=len(groups)),
         matrix=matrix,
-        doc_ids=pd.Index(corpus["doc_id"].astype("string"), name="doc_id"),
+        doc_ids=pd.Index(pd.Series(doc_ids).astype("string"), name="doc_id"),
         doc_groups=codes,
         doc_tokens=doc_tokens,
     )
@@ -314,6 +391,58 @@ def term_frequencies(
     [{'g': 'x', 'count': 3, 'rate': 7500.0, 'n_docs': 2, 'n_docs_group': 2}, {'g': 'y', 'count': 1, 'rate': 5000.0, 'n_docs': 1, 'n_docs_group': 1}]
     """
     gc = group_counts(corpus, group=group, ngram_range=ngram_range, dedupe=dedupe)
+    return frequency_table(gc, group=group, min_count=min_count, per_document=per_document)
+
+
+def term_frequencies_from_store(
+    store: CountSource,
+    *,
+    group: str | None = None,
+    ngram_range: tuple[int, int] = (1, 3),
+    min_count: int = 2,
+    per_document: bool = False,
+) -> pd.DataFrame:
+    """:func:`term_frequencies` from a prepared store's counts: no text is read again.
+
+    Parameters
+    ----------
+    store : from :func:`analysis.store.open_store` (or ``prepare``)
+    group : any column of ``store.documents`` (default: the group the store was prepared
+        with)
+    ngram_range : within the store's range (``settings.ngrams``)
+    min_count, per_document : as in :func:`term_frequencies`
+
+    Deduplication is the store's (``store.settings["dedupe"]``).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> import pandas as pd
+    >>> corpus = pd.DataFrame({"doc_id": ["a", "b", "c"], "g": ["x", "y", "x"],
+    ...                        "text": ["war war", "peace war", "war talks"]})
+    >>> from analysis.store import StoreSettings, prepare
+    >>> store = prepare(corpus, store=tempfile.mkdtemp() + "/s", settings=StoreSettings(group="g"))
+    >>> tf = term_frequencies_from_store(store, ngram_range=(1, 1), min_count=1)
+    >>> tf[tf["term"] == "war"][["g", "count", "n_docs"]].to_dict("records")
+    [{'g': 'x', 'count': 3, 'n_docs': 2}, {'g': 'y', 'count': 1, 'n_docs': 1}]
+    """
+    group = store.group if group is None else group
+    gc = store.group_counts(group=group, ngram_range=ngram_range)
+    return frequency_table(gc, group=group, min_count=min_count, per_document=per_document)
+
+
+def frequency_table(gc: GroupCounts, *, group: str, min_count: int = 2,
+                    per_document: bool = False) -> pd.DataFrame:
+    """The table of :func:`term_frequencies` from counts already grouped.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> corpus = pd.DataFrame({"doc_id": ["a", "b"], "g": ["x", "y"], "text": ["war", "peace"]})
+    >>> table = frequency_table(group_counts(corpus, group="g"), group="g", min_count=1)
+    >>> table[["g", "term", "count"]].values.tolist()
+    [['x', 'war', 1], ['x', 'peace', 0], ['y', 'peace', 1], ['y', 'war', 0]]
+    """
     keep = gc.counts.sum(axis=0) >= max(int(min_count), 1)
     terms = gc.terms[keep]
     if per_document:

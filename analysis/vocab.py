@@ -211,14 +211,19 @@ def tokenize(text: str, *, rules: VocabularyRules | None = None) -> list[str]:
 
 
 def token_runs(text: str, *, rules: VocabularyRules | None = None) -> list[list[str]]:
-    """Runs of kept tokens between breaks (punctuation, stop words, numbers).
+    """The runs of kept tokens that n-grams and collocations are built from.
 
-    The units n-grams and collocations are built from, so neither spans a break.
+    The tokens of :func:`tokenize`, cut wherever an n-gram must not cross: punctuation, a
+    removed stop word or number. ``make_analyzer(ngram_range=(lo, hi))`` returns, for every
+    run, its n-grams for n from lo to hi (words joined by one space); a pipeline that needs
+    several n at once (and to know each term's n) can build them from the runs in one pass.
 
     Examples
     --------
     >>> token_runs("Trade grew, and talks began.")
     [['trade', 'grew'], ['talks', 'began']]
+    >>> token_runs("Chinese peace plan. Western sanctions of the West")
+    [['chinese', 'peace plan'], ['western', 'sanctions'], ['west']]
     """
     rules = rules or _default_rules()
     stop = rules.stop_words

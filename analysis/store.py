@@ -1,0 +1,1366 @@
+"""A prepared store: the per-document stages of a corpus, computed once and kept on disk.
+
+:func:`prepare` loads a corpus once, splits it into sentences, finds quotations and actor
+mentions, scores every sentence with VADER and counts terms, and writes the results to a
+folder that every later measure reads instead of the text:
+
+=====================  =================================================================
+``documents.parquet``  the loaded corpus (one row per document, every column of
+                       :func:`analysis.load_corpus`, clean and raw text) plus per-document
+                       counts ``n_sentences``, ``n_quotes``, ``n_mentions``, ``n_tokens``
+``sentences.parquet``  one row per sentence: the frame of
+                       :func:`analysis.sentiment.sentence_sentiment` (``doc_id``, group,
+                       ``paragraph``, ``sentence``, ``position``, ``text``, ``start``,
+                       ``end``, ``quoted_share``, ``actors``, ``voice``, ``speaker``,
+                       ``compound``, ``pos``, ``neu``, ``neg``)
+``quotes.parquet``     one row per quotation: the frame of :func:`analysis.quotes.quotes`
+``mentions.parquet``   one row per actor mention: ``doc_id``, group, ``sentence``,
+                       ``start``, ``end``, ``actor`` (as :func:`analysis.actors.mentions`
+                       counts them)
+``counts.npz``         document x term counts (``scipy.sparse`` CSR, rows in document
+                       order) for every n-gram length from 1 to ``ngrams``
+``vocabulary.parquet`` one row per column of the counts: ``term``, ``n`` (its length in
+                       terms), ``count`` and ``n_docs`` over the corpus
+``manifest.json``      what the store was made from: format version, package and library
+                       versions, a hash of the package's code and resources, the settings,
+                       the source's and the corpus's fingerprints, and the size of each table
+=====================  =================================================================
+
+:func:`open_store` returns a :class:`Store` whose tables load on first use; :func:`ensure_store`
+reuses a store whose manifest matches the source, the settings and the versions and prepares
+a new one otherwise (never silently a stale one); ``python -m analysis prepare`` does the same
+from the command line.
+
+Design choices
+--------------
+- **Whole documents per batch.** Every stage needs only its own document (the sentence
+  tokenizer is trained once on the corpus, :func:`analysis.segment.corpus_tokenizer`), so the
+  corpus is processed in batches of whole documents, in worker processes when it is large.
+  Per-sentence rows are written as they come (``pyarrow`` row groups of a fixed size), so
+  memory holds the per-document table plus a batch or two, never every sentence.
+- **Same bytes for the same input.** Rows are in corpus order, row groups have a fixed size
+  whatever the batch size or number of workers, Parquet and ``.npz`` files carry no time,
+  and the manifest holds no date: preparing twice gives byte-identical files.
+- **Nothing half-written.** The store is built in a temporary sibling folder and renamed into
+  place when complete, under a lock file, so a reader sees the old store, the new one or
+  none, and an interrupted run leaves only a hidden temporary folder (removed by the next
+  run).
+- **Fingerprints.** The corpus fingerprint hashes every document's id, group and text and
+  the other columns; the source fingerprint hashes the input files (texts, manifest, events
+  file), so checking a store against a folder does not need to load the corpus.
+
+Examples
+--------
+>>> import tempfile
+>>> import pandas as pd
+>>> corpus = pd.DataFrame({"doc_id": ["a", "b"], "event": ["x", "y"],
+...     "text": ["“We are ready,” Putin said. Talks went well.", "Xi left Moscow."]})
+>>> store = prepare(corpus, store=tempfile.mkdtemp() + "/store")
+>>> store.sentences[["doc_id", "sentence", "voice", "speaker", "compound"]]
+  doc_id  sentence     voice         speaker  compound
+0      a         0    quoted  Vladimir Putin    0.3612
+1      a         1  reporter            <NA>    0.2732
+2      b         0  reporter            <NA>    0.0000
+>>> store.mentions[["doc_id", "sentence", "actor"]].values.tolist()
+[['a', 0, 'Vladimir Putin'], ['b', 0, 'Xi Jinping'], ['b', 0, 'Russia']]
+>>> is_current(store.path, corpus)
+True
+"""
+
+from __future__ import annotations
+
+import bisect
+import contextlib
+import dataclasses
+import hashlib
+import importlib.metadata
+import inspect
+import json
+import os
+import shutil
+import sys
+import time
+import warnings
+from collections import Counter, deque
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from functools import cached_property
+from multiprocessing import get_context
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+from scipy import sparse
+
+from analysis import config
+from analysis.errors import CorpusError, CorpusWarning
+from analysis.terms import DocumentTermMatrix, GroupCounts, group_counts_from_matrix
+
+__all__ = [
+    "FORMAT_VERSION",
+    "Store",
+    "StoreError",
+    "StoreSettings",
+    "corpus_fingerprint",
+    "ensure_store",
+    "is_current",
+    "open_store",
+    "prepare",
+    "source_fingerprint",
+    "store_mismatches",
+    "versions",
+]
+
+#: Version of the folder layout; a store of another format version is rebuilt.
+FORMAT_VERSION: int = 1
+FORMAT_NAME = "coverage-analysis-store"
+MANIFEST_FILE = "manifest.json"
+COUNTS_FILE = "counts.npz"
+TABLES: tuple[str, ...] = ("documents", "sentences", "quotes", "mentions", "vocabulary")
+#: Rows per Parquet row group of the per-sentence tables (fixed, so the bytes do not depend
+#: on the batch size or the number of workers).
+ROW_GROUP_ROWS: int = 65_536
+#: Documents per row group of the documents table.
+DOCUMENT_ROW_GROUP: int = 10_000
+#: A batch holds whole documents up to about this many characters of text.
+BATCH_CHARS: int = 1_000_000
+#: Below this many characters of text ``n_jobs=None`` stays in one process (starting a
+#: worker imports the package: about a second).
+PARALLEL_MIN_CHARS: int = 4_000_000
+#: Per-document counts the store adds to the documents table.
+SUMMARY_COLUMNS: tuple[str, ...] = ("n_sentences", "n_quotes", "n_mentions", "n_tokens")
+#: Columns of the per-sentence tables, which a group column must not be called.
+_RESERVED = frozenset({
+    "doc_id", "paragraph", "sentence", "position", "text", "start", "end", "quoted_share",
+    "actors", "voice", "speaker", "compound", "pos", "neu", "neg", "quote", "closed",
+    "speaker_text", "rule", "n_chars", "actor", *SUMMARY_COLUMNS,
+})
+#: Libraries whose version changes what the store holds.
+_LIBRARIES = ("numpy", "pandas", "pyarrow", "scipy", "scikit-learn", "nltk", "vaderSentiment")
+_PACKAGE = "coverage-analysis"
+_CHOICES = {"clean": ("news", "none"), "manifest": ("auto", "none"), "events": ("auto", "none"),
+            "actors": ("bundled",)}
+_FIX = "python -m analysis prepare --source {source} --store {store}"
+
+
+class StoreError(CorpusError):
+    """A store that cannot be used: missing, of another version, or made from other input."""
+
+
+# --------------------------------------------------------------------------- settings
+
+
+@dataclass(frozen=True)
+class StoreSettings:
+    """What a store is prepared with; recorded in the manifest and checked on reuse.
+
+    Names follow the run configuration (``analysis.toml`` / the command line).
+
+    Attributes
+    ----------
+    group : the grouping column carried in every per-sentence table (any column of the
+        documents table can group the counts later)
+    text_column : the text column of a table source
+    clean : ``"news"`` (page-chrome rules and datelines, the loader's rules) or ``"none"``
+        (only where the loader offers it)
+    actors : ``"bundled"`` (``analysis/resources/actors.csv``) or the path of an alias table
+    manifest, events : ``"auto"`` (the file beside the texts, if any), ``"none"`` or a path
+    ngrams : longest n-gram counted (terms; 1 to 5)
+    dedupe : count a passage shared by several documents once
+        (:func:`analysis.passages.deduplicated` applied before every stage)
+
+    Examples
+    --------
+    >>> StoreSettings(group="outlet", ngrams=2).ngram_range
+    (1, 2)
+    >>> StoreSettings(ngrams=9)
+    Traceback (most recent call last):
+    ...
+    analysis.store.StoreError: StoreSettings: ngrams = 9 is not valid: expected a whole number from 1 to 5.
+    """
+
+    group: str = config.DEFAULT_GROUP
+    text_column: str = config.DEFAULT_TEXT_COLUMN
+    clean: str = "news"
+    actors: str = "bundled"
+    manifest: str = "auto"
+    events: str = "auto"
+    ngrams: int = 3
+    dedupe: bool = False
+
+    def __post_init__(self) -> None:
+        def bad(key: str, expected: str) -> StoreError:
+            return StoreError(f"StoreSettings: {key} = {getattr(self, key)!r} is not valid: "
+                              f"expected {expected}.")
+
+        for key in ("group", "text_column"):
+            value = getattr(self, key)
+            if not isinstance(value, str) or not value.strip():
+                raise bad(key, "a column name")
+        if self.group in _RESERVED:
+            raise bad("group", "a column name other than the store's own columns "
+                      f"({', '.join(sorted(_RESERVED))}); rename the column in the corpus")
+        if self.clean not in _CHOICES["clean"]:
+            raise bad("clean", '"news" or "none"')
+        for key in ("manifest", "events", "actors"):
+            value = getattr(self, key)
+            if isinstance(value, Path):
+                object.__setattr__(self, key, str(value))
+                value = str(value)
+            if not isinstance(value, str) or not value:
+                raise bad(key, " or ".join(f'"{c}"' for c in _CHOICES[key]) + " or a file path")
+            if value not in _CHOICES[key] and not Path(value).expanduser().is_file():
+                raise StoreError(
+                    f"StoreSettings: {key} = {value!r}: no such file. Give an existing file or "
+                    + " or ".join(f'"{c}"' for c in _CHOICES[key]) + "."
+                )
+        if isinstance(self.ngrams, bool) or not isinstance(self.ngrams, int | np.integer) \
+                or not 1 <= int(self.ngrams) <= 5:
+            raise bad("ngrams", "a whole number from 1 to 5")
+        if not isinstance(self.dedupe, bool):
+            raise bad("dedupe", "True or False")
+
+    @property
+    def ngram_range(self) -> tuple[int, int]:
+        """``(1, ngrams)``: the n-gram lengths counted."""
+        return (1, int(self.ngrams))
+
+    @property
+    def aliases(self) -> str | None:
+        """The ``aliases=`` argument of the actor and quote functions."""
+        return None if self.actors == "bundled" else str(Path(self.actors).expanduser().resolve())
+
+    def to_manifest(self) -> dict[str, Any]:
+        """The settings as recorded: every field, file paths absolute with their sha256.
+
+        Examples
+        --------
+        >>> m = StoreSettings().to_manifest()
+        >>> m["group"], m["ngrams"], len(m["actors_sha256"])
+        ('event', 3, 64)
+        """
+        out: dict[str, Any] = dataclasses.asdict(self)
+        out["ngrams"] = int(self.ngrams)
+        for key in ("actors", "manifest", "events"):
+            value = getattr(self, key)
+            if value not in _CHOICES[key]:
+                out[key] = str(Path(value).expanduser().resolve())
+        actors_file = (config.RESOURCES_DIR / "actors.csv" if self.actors == "bundled"
+                       else Path(out["actors"]))
+        out["actors_sha256"] = _file_hash(actors_file)
+        return out
+
+
+def _file_hash(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+# --------------------------------------------------------------------------- versions
+
+
+def versions() -> dict[str, Any]:
+    """What the store's contents depend on besides the corpus and the settings.
+
+    ``format`` (:data:`FORMAT_VERSION`), ``package`` (the installed version), ``code`` (sha256
+    of every ``.py`` file of the package and every resource file, so an edited rule or word
+    list is a new version even when the version number stays) and ``libraries`` (versions of
+    the libraries that compute the stages).
+
+    Examples
+    --------
+    >>> v = versions()
+    >>> v["format"], len(v["code"]), "pandas" in v["libraries"]
+    (1, 64, True)
+    """
+    try:
+        package = importlib.metadata.version(_PACKAGE)
+    except importlib.metadata.PackageNotFoundError:
+        package = "not installed"
+    libraries = {}
+    for name in _LIBRARIES:
+        try:
+            libraries[name] = importlib.metadata.version(name)
+        except importlib.metadata.PackageNotFoundError:
+            libraries[name] = "not installed"
+    return {"format": FORMAT_VERSION, "package": package, "code": _code_hash(),
+            "libraries": libraries}
+
+
+def _code_hash() -> str:
+    root = config.PACKAGE_DIR
+    files = sorted(p for p in root.rglob("*")
+                   if p.is_file() and "__pycache__" not in p.parts
+                   and (p.suffix == ".py" or config.RESOURCES_DIR in p.parents))
+    h = hashlib.sha256()
+    for path in files:
+        h.update(path.relative_to(root).as_posix().encode() + b"\0")
+        h.update(path.read_bytes())
+        h.update(b"\0")
+    return h.hexdigest()
+
+
+# --------------------------------------------------------------------------- fingerprints
+
+
+def corpus_fingerprint(corpus: pd.DataFrame, *, group: str = config.DEFAULT_GROUP,
+                       chunk: int = 2_000) -> str:
+    """sha256 of a corpus: every document's id, group and text, then the other columns.
+
+    Computed ``chunk`` documents at a time (ids, groups and texts byte for byte; other
+    columns by pandas' stable per-value hash), so memory does not grow with the corpus.
+    Row order counts.
+
+    Examples
+    --------
+    >>> c = pd.DataFrame({"doc_id": ["a", "b"], "event": ["x", "y"], "text": ["One.", "Two."]})
+    >>> corpus_fingerprint(c) == corpus_fingerprint(c.copy())
+    True
+    >>> corpus_fingerprint(c) == corpus_fingerprint(c.assign(text=["One.", "Two!"]))
+    False
+    """
+    for col in ("doc_id", "text", group):
+        if col not in corpus.columns:
+            raise StoreError(f"corpus has no column {col!r} (columns: "
+                             f"{', '.join(map(str, corpus.columns))}). Pass the DataFrame "
+                             "from analysis.load_corpus and an existing group column.")
+    h = hashlib.sha256()
+    others = sorted((c for c in corpus.columns if c not in ("doc_id", "text", group)), key=str)
+    h.update(json.dumps({"group": group, "columns": [str(c) for c in others],
+                         "dtypes": [str(corpus[c].dtype) for c in others],
+                         "rows": len(corpus)}).encode())
+    for lo in range(0, len(corpus), chunk):
+        part = corpus.iloc[lo:lo + chunk]
+        for col in ("doc_id", group, "text"):
+            for value in part[col].tolist():
+                if value is None or (not isinstance(value, str) and pd.isna(value)):
+                    h.update(b"\x00NA\x1e")
+                else:
+                    h.update(str(value).encode("utf-8", "surrogatepass") + b"\x1e")
+            h.update(b"\x1d")
+        for col in others:
+            values = part[col]
+            try:
+                digest = pd.util.hash_pandas_object(values, index=False).to_numpy()
+            except TypeError:  # unhashable values (lists, dicts): hash their text
+                digest = pd.util.hash_pandas_object(values.astype(str), index=False).to_numpy()
+            h.update(digest.tobytes())
+    return h.hexdigest()
+
+
+def _listed_files(manifest: Path, folder: Path) -> list[Path]:
+    """Files a manifest lists outside the folder's top level (it may name sub-folders)."""
+    import csv
+
+    out = []
+    try:
+        with open(manifest, newline="", encoding="utf-8-sig") as handle:
+            for row in csv.DictReader(handle):
+                name = (row.get("file") or "").strip()
+                if name and ("/" in name or "\\" in name):
+                    out.append(folder / name)
+    except (OSError, UnicodeDecodeError, csv.Error):
+        pass  # the loader reports a bad manifest; its bytes are hashed anyway
+    return out
+
+
+def source_fingerprint(source: str | Path | None, *,
+                       settings: StoreSettings | None = None) -> str:
+    """sha256 of the files a corpus is loaded from, read without loading the corpus.
+
+    A folder: every regular, non-hidden file at its top level (the texts, ``manifest.csv``,
+    ``events.toml``, ``analysis.toml`` ...) and the files its manifest lists in sub-folders;
+    a table or single text: that file and the manifest, events and configuration files beside
+    it; plus a manifest or events file named in ``settings``. Names and bytes are hashed, so a
+    renamed file (a changed ``doc_id``) changes the fingerprint too.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> _ = (folder / "a.txt").write_text("One.")
+    >>> before = source_fingerprint(folder)
+    >>> _ = (folder / "a.txt").write_text("One!")
+    >>> before == source_fingerprint(folder)
+    False
+    """
+    path = Path(source).expanduser().resolve() if source is not None else config.SEEDS_DIR
+    if not path.exists():
+        raise StoreError(f"{path}: no such file or folder. Pass a folder of .txt files or a "
+                         ".csv/.jsonl/.parquet table as --source.")
+    folder = path if path.is_dir() else path.parent
+    files: list[Path] = []
+    if path.is_dir():
+        with os.scandir(path) as entries:
+            files += [Path(e.path) for e in entries
+                      if not e.name.startswith(".") and e.is_file()]
+    else:
+        files.append(path)
+        files += [folder / n for n in (config.MANIFEST_NAME, config.EVENTS_NAME, "analysis.toml")
+                  if (folder / n).is_file()]
+    manifests = [folder / config.MANIFEST_NAME]
+    if settings is not None:
+        for key in ("manifest", "events"):
+            value = getattr(settings, key)
+            if value not in _CHOICES[key]:
+                extra = Path(value).expanduser().resolve()
+                files.append(extra)
+                if key == "manifest":
+                    manifests.append(extra)
+    for manifest in manifests:
+        if manifest.is_file() and path.is_dir():
+            files += [f for f in _listed_files(manifest, folder) if f.is_file()]
+    h = hashlib.sha256()
+    for f in sorted(set(files)):
+        name = f.relative_to(folder).as_posix() if f.is_relative_to(folder) else str(f)
+        h.update(name.encode("utf-8", "surrogateescape") + b"\0")
+        h.update(_file_hash(f).encode() + b"\0")
+    return h.hexdigest()
+
+
+# --------------------------------------------------------------------------- the store
+
+
+@dataclass(frozen=True, eq=False)
+class Store:
+    """A prepared store; tables are read from disk on first use and kept.
+
+    Build it with :func:`open_store`, :func:`prepare` or :func:`ensure_store`. For stores too
+    large to hold a table in memory, :meth:`read` loads chosen columns (and row filters)
+    without keeping them.
+
+    Attributes
+    ----------
+    path : the store's folder
+    manifest : the parsed ``manifest.json``
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> corpus = pd.DataFrame({"doc_id": ["a", "b"], "event": ["x", "y"],
+    ...                        "text": ["Grain and grain.", "Talks resumed."]})
+    >>> store = prepare(corpus, store=tempfile.mkdtemp() + "/s")
+    >>> store.group, store.documents["n_sentences"].tolist()
+    ('event', [1, 1])
+    >>> dtm = store.term_counts(ngram_range=(1, 1))
+    >>> list(dtm.terms), dtm.matrix.toarray().tolist()
+    (['grain', 'resumed', 'talks'], [[2, 0, 0], [0, 1, 1]])
+    """
+
+    path: Path
+    manifest: dict[str, Any] = field(repr=False)
+
+    @property
+    def settings(self) -> dict[str, Any]:
+        """The settings the store was prepared with (as recorded)."""
+        return self.manifest["settings"]
+
+    @property
+    def group(self) -> str:
+        """The grouping column of the per-sentence tables."""
+        return self.settings["group"]
+
+    def read(self, table: str, *, columns: Sequence[str] | None = None,
+             filters: Any = None) -> pd.DataFrame:
+        """One table (or some of its columns / rows), read now and not kept.
+
+        ``filters`` are ``pyarrow`` filters, e.g. ``[("doc_id", "in", ids)]``.
+        """
+        if table not in TABLES:
+            raise StoreError(f"{table!r} is not a table of the store; its tables are: "
+                             f"{', '.join(TABLES)}.")
+        frame = pd.read_parquet(self.path / f"{table}.parquet",
+                                columns=list(columns) if columns is not None else None,
+                                filters=filters)
+        if "actors" in frame.columns:
+            frame["actors"] = pd.Series([tuple(a) if a is not None else () for a in
+                                         frame["actors"]], index=frame.index, dtype="object")
+        return frame
+
+    def document_columns(self, columns: Sequence[str]) -> pd.DataFrame:
+        """Some columns of the documents table (from memory when it is loaded already).
+
+        Raises :class:`StoreError` naming the table's columns when one is missing.
+        """
+        loaded = self.__dict__.get("documents")
+        have = (list(loaded.columns) if loaded is not None
+                else pq.read_schema(self.path / "documents.parquet").names)
+        missing = [c for c in columns if c not in have]
+        if missing:
+            raise StoreError(
+                f"{self.path}: the documents table has no column(s) "
+                f"{', '.join(map(repr, missing))} (columns: {', '.join(map(str, have))}). "
+                "Pass one of them.")
+        if loaded is not None:
+            return loaded.loc[:, list(columns)]
+        return self.read("documents", columns=list(dict.fromkeys(columns)))
+
+    @cached_property
+    def documents(self) -> pd.DataFrame:
+        """The corpus as loaded (one row per document) with the per-document counts."""
+        return self.read("documents")
+
+    @cached_property
+    def sentences(self) -> pd.DataFrame:
+        """Every sentence with its scores: the frame of ``sentence_sentiment``."""
+        return self.read("sentences")
+
+    @cached_property
+    def quotes(self) -> pd.DataFrame:
+        """Every quotation with its speaker: the frame of ``analysis.quotes.quotes``."""
+        return self.read("quotes")
+
+    @cached_property
+    def mentions(self) -> pd.DataFrame:
+        """Every actor mention with its sentence."""
+        return self.read("mentions")
+
+    @cached_property
+    def vocabulary(self) -> pd.DataFrame:
+        """One row per column of the counts: ``term``, ``n``, ``count``, ``n_docs``."""
+        return self.read("vocabulary")
+
+    @cached_property
+    def _matrix(self) -> sparse.csr_matrix:
+        return sparse.load_npz(self.path / COUNTS_FILE).tocsr()
+
+    @property
+    def counts(self) -> DocumentTermMatrix:
+        """Document-term counts over the store's whole n-gram range (see :meth:`term_counts`)."""
+        return self.term_counts(ngram_range=tuple(self.manifest["counts"]["ngram_range"]))
+
+    def term_counts(self, *, ngram_range: tuple[int, int] = (1, 1)) -> DocumentTermMatrix:
+        """Counts of the terms of ``ngram_range``: what ``document_term_matrix`` gives.
+
+        The stored columns are (term, n) pairs; a string that is both a listed phrase and a
+        run of words (``n`` 1 and 2) is one column here, as in a vectorizer fitted on that
+        range.
+        """
+        lo, hi = _check_range(ngram_range, self.manifest["counts"]["ngram_range"], self.path)
+        vocab = self.vocabulary
+        n = vocab["n"].to_numpy()
+        keep = np.flatnonzero((n >= lo) & (n <= hi))
+        matrix = self._matrix[:, keep]
+        terms = vocab["term"].to_numpy(dtype=object)[keep]
+        unique, inverse = np.unique(terms.astype(str), return_inverse=True)
+        if len(unique) < len(terms):
+            merge = sparse.csr_matrix(
+                (np.ones(len(terms), dtype=np.int64), (np.arange(len(terms)), inverse)),
+                shape=(len(terms), len(unique)))
+            matrix = matrix @ merge
+            terms = unique.astype(object)
+        doc_ids = pd.Index(self.document_columns(["doc_id"])["doc_id"].astype("string"),
+                           name="doc_id")
+        return DocumentTermMatrix(matrix.astype(np.int64).tocsr(), terms, doc_ids)
+
+    def group_counts(self, *, group: str | None = None,
+                     ngram_range: tuple[int, int] = (1, 1)) -> GroupCounts:
+        """Counts per group of any documents column (documents without a value left out)."""
+        group = self.group if group is None else group
+        docs = self.document_columns([group])
+        dtm = self.term_counts(ngram_range=ngram_range)
+        unigrams = self.vocabulary["n"].to_numpy() == 1
+        tokens = np.asarray(self._matrix[:, np.flatnonzero(unigrams)].sum(axis=1)).ravel()
+        return group_counts_from_matrix(dtm, docs[group], group=group, doc_tokens=tokens)
+
+
+def _check_range(ngram_range: tuple[int, int], stored: Sequence[int],
+                 path: Path) -> tuple[int, int]:
+    try:
+        lo, hi = (int(v) for v in ngram_range)
+    except (TypeError, ValueError):
+        raise ValueError(f"ngram_range must be a pair (min_n, max_n), not {ngram_range!r}") \
+            from None
+    if not stored[0] <= lo <= hi <= stored[1]:
+        raise StoreError(
+            f"{path}: the store counts n-grams of {stored[0]} to {stored[1]} terms, not "
+            f"{ngram_range!r}. Ask for a range inside it, or prepare the store with "
+            f"--ngrams {hi}.")
+    return lo, hi
+
+
+def _read_manifest(path: Path) -> dict[str, Any]:
+    file = path / MANIFEST_FILE
+    if not path.is_dir() or not file.is_file():
+        raise StoreError(
+            f"{path}: not a prepared store (no {MANIFEST_FILE}). Prepare it first: "
+            + _FIX.format(source="PATH", store=path))
+    try:
+        manifest = json.loads(file.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as err:
+        raise StoreError(f"{file}: unreadable ({err}). Prepare the store again: "
+                         + _FIX.format(source="PATH", store=path)) from None
+    if not isinstance(manifest, dict) or manifest.get("format") != FORMAT_NAME:
+        raise StoreError(f"{file}: not the manifest of a prepared store. Prepare the store "
+                         "again: " + _FIX.format(source="PATH", store=path))
+    return manifest
+
+
+def _fix(manifest: dict[str, Any], path: Path) -> str:
+    source = (manifest.get("source") or {}).get("path") or "PATH"
+    return _FIX.format(source=source, store=path)
+
+
+def store_mismatches(store: str | Path, source: str | Path | pd.DataFrame | None = None,
+                     settings: StoreSettings | None = None, *,
+                     check_source: bool = True) -> list[str]:
+    """Why a store cannot be reused for ``source`` and ``settings`` (empty: it can).
+
+    Compares the manifest's format version, package version, code hash and library
+    versions with this installation, its settings with ``settings`` (when given) and its
+    fingerprint with the source's (a folder or table: :func:`source_fingerprint`; a
+    DataFrame: :func:`corpus_fingerprint`), unless ``check_source`` is False.
+
+    Examples
+    --------
+    >>> store_mismatches("/no/such/store")
+    ['/no/such/store: not a prepared store (no manifest.json)']
+    """
+    path = Path(store).expanduser()
+    if not (path / MANIFEST_FILE).is_file():
+        return [f"{path}: not a prepared store (no {MANIFEST_FILE})"]
+    try:
+        manifest = _read_manifest(path)
+    except StoreError as err:
+        return [str(err).split(". ")[0]]
+    out = []
+    stored, now = manifest.get("versions", {}), versions()
+    if stored.get("format") != now["format"]:
+        out.append(f"format version {stored.get('format')} (this package writes {now['format']})")
+    if stored.get("package") != now["package"]:
+        out.append(f"package version {stored.get('package')} (installed: {now['package']})")
+    if stored.get("code") != now["code"]:
+        out.append("the package's code or resource files changed since it was prepared")
+    for lib, version in now["libraries"].items():
+        if stored.get("libraries", {}).get(lib) != version:
+            out.append(f"{lib} {stored.get('libraries', {}).get(lib)} (installed: {version})")
+    if settings is not None:
+        wanted = settings.to_manifest()
+        have = manifest.get("settings", {})
+        for key in wanted:
+            if have.get(key) != wanted[key]:
+                out.append(f"setting {key} = {have.get(key)!r} (wanted: {wanted[key]!r})")
+    if check_source:
+        recorded = manifest.get("source") or {}
+        if isinstance(source, pd.DataFrame):
+            group = settings.group if settings is not None else manifest["settings"]["group"]
+            fp = corpus_fingerprint(source, group=group)
+            if (manifest.get("corpus") or {}).get("fingerprint") != fp:
+                out.append("the corpus differs from the one it was prepared from "
+                           "(ids, groups, texts or other columns)")
+        else:
+            fp = source_fingerprint(source, settings=settings)
+            if recorded.get("fingerprint") != fp:
+                out.append("the source files differ from those it was prepared from"
+                           if recorded.get("fingerprint") else
+                           "it was prepared from a DataFrame, not from this source")
+    return out
+
+
+def open_store(path: str | Path, *, source: str | Path | pd.DataFrame | None = None,
+               settings: StoreSettings | None = None) -> Store:
+    """Open a prepared store after checking that it can be read as current.
+
+    Always checks the format, package, code and library versions; also the settings when
+    ``settings`` is given and the fingerprint when ``source`` is given.
+
+    Raises
+    ------
+    StoreError
+        Not a store, or a mismatch; the message names each mismatch and the command that
+        prepares the store again.
+
+    Examples
+    --------
+    >>> open_store("/no/such/store")
+    Traceback (most recent call last):
+    ...
+    analysis.store.StoreError: /no/such/store: not a prepared store (no manifest.json). Prepare it first: python -m analysis prepare --source PATH --store /no/such/store
+    """
+    folder = Path(path).expanduser()
+    manifest = _read_manifest(folder)
+    problems = store_mismatches(folder, source, settings, check_source=source is not None)
+    if problems:
+        raise StoreError(f"{folder}: the store cannot be reused: " + "; ".join(problems)
+                         + ". Prepare it again: " + _fix(manifest, folder))
+    return Store(folder.resolve(), manifest)
+
+
+def is_current(store: str | Path, source: str | Path | pd.DataFrame | None,
+               settings: StoreSettings | None = None) -> bool:
+    """Whether ``store`` was prepared from ``source`` with ``settings`` by this installation.
+
+    ``settings=None`` means the default :class:`StoreSettings`.
+
+    Examples
+    --------
+    >>> is_current("/no/such/store", None)
+    False
+    """
+    return not store_mismatches(store, source, settings or StoreSettings())
+
+
+# --------------------------------------------------------------------------- writing helpers
+
+
+class _TableWriter:
+    """Append frames to one Parquet file in row groups of exactly ``rows`` rows."""
+
+    def __init__(self, path: Path, *, rows: int, types: dict[str, pa.DataType]) -> None:
+        self.path, self.rows, self.types = path, rows, types
+        self.schema: pa.Schema | None = None
+        self.writer: pq.ParquetWriter | None = None
+        self.pending: list[pa.Table] = []
+        self.n_pending = 0
+        self.n_rows = 0
+
+    def _schema_of(self, frame: pd.DataFrame) -> pa.Schema:
+        schema = pa.Schema.from_pandas(frame, preserve_index=False)
+        for i, f in enumerate(schema):
+            if f.name in self.types:
+                schema = schema.set(i, pa.field(f.name, self.types[f.name]))
+            elif pa.types.is_null(f.type):
+                schema = schema.set(i, pa.field(f.name, pa.large_string()))
+        return schema
+
+    def write(self, frame: pd.DataFrame) -> None:
+        if self.schema is None:
+            self.schema = self._schema_of(frame)
+            self.writer = pq.ParquetWriter(self.path, self.schema, compression="zstd")
+        if len(frame) == 0:
+            return
+        table = pa.Table.from_pandas(frame, schema=self.schema, preserve_index=False)
+        self.pending.append(table)
+        self.n_pending += len(frame)
+        while self.n_pending >= self.rows:
+            self._flush(self.rows)
+
+    def _flush(self, n: int) -> None:
+        table = pa.concat_tables(self.pending)
+        self.writer.write_table(table.slice(0, n), row_group_size=n)
+        rest = table.slice(n)
+        self.pending = [rest] if len(rest) else []
+        self.n_pending = len(rest)
+        self.n_rows += n
+
+    def close(self) -> int:
+        if self.n_pending:
+            self._flush(self.n_pending)
+        if self.writer is not None:
+            self.writer.close()
+        return self.n_rows
+
+
+@dataclass(frozen=True)
+class _Context:
+    """What every batch needs besides its documents (sent to worker processes)."""
+
+    group: str
+    aliases: str | None
+    tokenizer: Any
+    ngram_range: tuple[int, int]
+
+
+@dataclass
+class _Batch:
+    """One batch's results, in the batch's document order."""
+
+    sentences: pd.DataFrame
+    quotes: pd.DataFrame
+    mentions: pd.DataFrame
+    terms: list[str]
+    term_n: list[int]
+    indptr: np.ndarray
+    indices: np.ndarray
+    data: np.ndarray
+    summary: dict[str, np.ndarray]
+    seconds: dict[str, float]
+
+
+def _count_terms(texts: list[str], ngram_range: tuple[int, int]):
+    """Counts of every n-gram of each text, keyed by (n, term), with unigram tokens."""
+    from analysis.vocab import token_runs
+
+    lo, hi = ngram_range
+    lookup: list[dict[str, int]] = [{} for _ in range(hi + 1)]
+    terms: list[str] = []
+    term_n: list[int] = []
+    indptr, indices, data = [0], [], []
+    tokens = np.zeros(len(texts), dtype=np.int64)
+    for d, text in enumerate(texts):
+        runs = token_runs(text)
+        tokens[d] = sum(len(run) for run in runs)
+        for n in range(lo, hi + 1):
+            if n == 1:
+                grams = Counter(t for run in runs for t in run)
+            else:
+                grams = Counter(" ".join(run[i:i + n]) for run in runs
+                                for i in range(len(run) - n + 1))
+            table = lookup[n]
+            for term, count in grams.items():
+                j = table.get(term)
+                if j is None:
+                    j = table[term] = len(terms)
+                    terms.append(term)
+                    term_n.append(n)
+                indices.append(j)
+                data.append(count)
+        indptr.append(len(indices))
+    return (terms, term_n, np.asarray(indptr, dtype=np.int64),
+            np.asarray(indices, dtype=np.int64), np.asarray(data, dtype=np.int32), tokens)
+
+
+def _mention_rows(batch: pd.DataFrame, scored: pd.DataFrame, group: str,
+                  aliases: str | None) -> pd.DataFrame:
+    from analysis.actors import actor_table, find_mentions
+
+    table = actor_table(aliases)
+    starts_of = {d: scored["start"].to_numpy()[idx].tolist()
+                 for d, idx in scored.groupby("doc_id", sort=False).indices.items()}
+    rows = []
+    for doc_id, grp, text in zip(batch["doc_id"].tolist(), batch[group].tolist(),
+                                 batch["text"].tolist(), strict=True):
+        starts = starts_of.get(doc_id, [])
+        for start, end, actor in find_mentions(text, aliases=table):
+            k = bisect.bisect_right(starts, start) - 1
+            rows.append((doc_id, grp, k if k >= 0 else None, start, end, actor))
+    frame = pd.DataFrame(rows, columns=["doc_id", group, "sentence", "start", "end", "actor"])
+    frame = frame.astype({"sentence": "Int64", "start": "int64", "end": "int64",
+                          "actor": "string"})
+    frame["doc_id"] = frame["doc_id"].astype(batch["doc_id"].dtype)
+    frame[group] = frame[group].astype(batch[group].dtype)
+    return frame
+
+
+def _process_batch(batch: pd.DataFrame, ctx: _Context) -> _Batch:
+    """Every per-document stage for one batch of whole documents."""
+    from analysis.quotes import quotes
+    from analysis.segment import sentences
+    from analysis.sentiment import annotate_sentences
+
+    clock = time.process_time
+    seconds: dict[str, float] = {}
+    t = clock()
+    sents = sentences(batch, group=ctx.group, tokenizer=ctx.tokenizer, aliases=ctx.aliases)
+    seconds["sentences"], t = clock() - t, clock()
+    quote_frame = quotes(batch, group=ctx.group, aliases=ctx.aliases, sents=sents)
+    seconds["quotes"], t = clock() - t, clock()
+    scored = annotate_sentences(sents, quote_frame, group=ctx.group, n_jobs=1)
+    seconds["scores"], t = clock() - t, clock()
+    mentions = _mention_rows(batch, scored, ctx.group, ctx.aliases)
+    seconds["mentions"], t = clock() - t, clock()
+    texts = batch["text"].tolist()
+    terms, term_n, indptr, indices, data, tokens = _count_terms(texts, ctx.ngram_range)
+    seconds["counts"] = clock() - t
+    ids = batch["doc_id"]
+
+    def per_doc(frame: pd.DataFrame) -> np.ndarray:
+        counts = frame.groupby("doc_id", sort=False).size()
+        return ids.map(counts).fillna(0).to_numpy(dtype=np.int64)
+
+    summary = {"n_sentences": per_doc(scored), "n_quotes": per_doc(quote_frame),
+               "n_mentions": per_doc(mentions), "n_tokens": tokens}
+    return _Batch(scored, quote_frame, mentions, terms, term_n, indptr, indices, data,
+                  summary, seconds)
+
+
+def _bounds(lengths: np.ndarray, batch_chars: int) -> list[tuple[int, int]]:
+    """Contiguous batches of whole documents of about ``batch_chars`` characters."""
+    out, lo, size = [], 0, 0
+    for i, n in enumerate(lengths.tolist()):
+        size += n
+        if size >= batch_chars:
+            out.append((lo, i + 1))
+            lo, size = i + 1, 0
+    if lo < len(lengths):
+        out.append((lo, len(lengths)))
+    return out
+
+
+def _cores() -> int:
+    if hasattr(os, "sched_getaffinity"):
+        return max(1, len(os.sched_getaffinity(0)))
+    return max(1, os.cpu_count() or 1)
+
+
+def _run_batches(frame: pd.DataFrame, bounds: list[tuple[int, int]], ctx: _Context,
+                 n_jobs: int) -> Iterator[_Batch]:
+    """Batch results in corpus order, from this process or ``n_jobs`` worker processes.
+
+    Workers are started with ``spawn`` (a fresh interpreter: no inherited thread pools)
+    and at most ``2 * n_jobs`` batches are in flight, so memory holds a few batches.
+    """
+    if n_jobs <= 1 or len(bounds) < 2:
+        for lo, hi in bounds:
+            yield _process_batch(frame.iloc[lo:hi], ctx)
+        return
+    with ProcessPoolExecutor(max_workers=n_jobs, mp_context=get_context("spawn")) as pool:
+        todo = iter(bounds)
+        window: deque = deque()
+        for lo, hi in todo:
+            window.append(pool.submit(_process_batch, frame.iloc[lo:hi], ctx))
+            if len(window) >= 2 * n_jobs:
+                break
+        while window:
+            result = window.popleft().result()
+            nxt = next(todo, None)
+            if nxt is not None:
+                window.append(pool.submit(_process_batch, frame.iloc[nxt[0]:nxt[1]], ctx))
+            yield result
+
+
+class _Counts:
+    """Merges each batch's (n, term) columns into one vocabulary and one CSR matrix."""
+
+    def __init__(self, hi: int) -> None:
+        self.lookup: list[dict[str, int]] = [{} for _ in range(hi + 1)]
+        self.terms: list[str] = []
+        self.term_n: list[int] = []
+        self.indptr: list[np.ndarray] = []
+        self.indices: list[np.ndarray] = []
+        self.data: list[np.ndarray] = []
+        self.offset = 0
+
+    def add(self, b: _Batch) -> None:
+        mapping = np.empty(len(b.terms), dtype=np.int64)
+        for j, (term, n) in enumerate(zip(b.terms, b.term_n, strict=True)):
+            table = self.lookup[n]
+            g = table.get(term)
+            if g is None:
+                g = table[term] = len(self.terms)
+                self.terms.append(term)
+                self.term_n.append(n)
+            mapping[j] = g
+        self.indices.append(mapping[b.indices].astype(np.int32))
+        self.data.append(b.data)
+        self.indptr.append(b.indptr[1:] + self.offset)
+        self.offset += len(b.indices)
+
+    def finish(self, n_docs: int) -> tuple[sparse.csr_matrix, pd.DataFrame]:
+        terms = np.array(self.terms, dtype=object)
+        term_n = np.array(self.term_n, dtype=np.int64)
+        order = sorted(range(len(terms)), key=lambda j: (terms[j], term_n[j]))
+        position = np.empty(len(order), dtype=np.int64)
+        position[np.asarray(order, dtype=np.int64)] = np.arange(len(order))
+        indices = (position[np.concatenate(self.indices)].astype(np.int32) if self.indices
+                   else np.zeros(0, dtype=np.int32))
+        data = np.concatenate(self.data) if self.data else np.zeros(0, dtype=np.int32)
+        indptr = np.concatenate([[0], *self.indptr]) if self.indptr else np.zeros(1)
+        self.indices, self.data, self.lookup = [], [], []
+        matrix = sparse.csr_matrix((data, indices, indptr.astype(np.int64)),
+                                   shape=(n_docs, len(order)))
+        matrix.sort_indices()
+        present = matrix.copy()
+        present.data = np.ones_like(present.data)
+        vocab = pd.DataFrame({
+            "term": pd.array(terms[order], dtype="string"),
+            "n": term_n[order],
+            "count": np.asarray(matrix.sum(axis=0, dtype=np.int64)).ravel(),
+            "n_docs": np.asarray(present.sum(axis=0, dtype=np.int64)).ravel(),
+        })
+        return matrix, vocab
+
+
+def _document_table(documents: pd.DataFrame) -> pa.Table:
+    """The documents as an Arrow table; a column of mixed types becomes text, with a warning."""
+    frame = documents
+    for _ in range(len(documents.columns)):
+        try:
+            return pa.Table.from_pandas(frame, preserve_index=False)
+        except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError) as err:
+            bad = next((c for c in frame.columns if frame[c].dtype == object
+                        and _arrow_fails(frame[c])), None)
+            if bad is None:
+                raise StoreError(f"the corpus cannot be stored as Parquet ({err}). Check its "
+                                 "columns' types.") from None
+            warnings.warn(f"column {bad!r} mixes value types; it is stored as text.",
+                          CorpusWarning, stacklevel=4)
+            frame = frame.assign(**{bad: frame[bad].map(
+                lambda v: None if v is None or (not isinstance(v, str) and pd.isna(v))
+                else str(v)).astype("string")})
+    return pa.Table.from_pandas(frame, preserve_index=False)
+
+
+def _arrow_fails(column: pd.Series) -> bool:
+    try:
+        pa.array(column, from_pandas=True)
+    except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError):
+        return True
+    return False
+
+
+# --------------------------------------------------------------------------- preparing
+
+
+@contextlib.contextmanager
+def _locked(target: Path) -> Iterator[None]:
+    """Hold the store's lock file (a hidden sibling) for one prepare at a time."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        import fcntl
+    except ImportError:  # no POSIX locks (Windows): one prepare at a time is up to the user
+        yield
+        return
+    with open(target.parent / f".{target.name}.lock", "w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _check_target(target: Path) -> None:
+    if target.exists() and not target.is_dir():
+        raise StoreError(f"{target}: is a file, not a store folder. Pass --store a folder "
+                         "(new, or a store prepared before).")
+    if target.is_dir() and any(target.iterdir()) and not (target / MANIFEST_FILE).is_file():
+        raise StoreError(f"{target}: exists, is not empty and is not a store (no "
+                         f"{MANIFEST_FILE}); refusing to replace it. Pass --store a new or "
+                         "empty folder.")
+
+
+def _remove_leftovers(target: Path) -> None:
+    """Temporary folders of interrupted runs (safe: the caller holds the lock)."""
+    for prefix in (f".{target.name}.tmp-", f".{target.name}.old-"):
+        for leftover in target.parent.glob(prefix + "*"):
+            shutil.rmtree(leftover, ignore_errors=True)
+
+
+def _load(source: str | Path | None, settings: StoreSettings,
+          progress: bool | None) -> pd.DataFrame:
+    from analysis.corpus import load_corpus
+
+    def choice(value: str) -> Any:
+        return {"auto": None, "none": False}.get(value, value)
+
+    kwargs: dict[str, Any] = {"group": settings.group, "text_column": settings.text_column,
+                              "manifest": choice(settings.manifest),
+                              "events": choice(settings.events), "progress": progress}
+    if "clean" in inspect.signature(load_corpus).parameters:
+        kwargs["clean"] = settings.clean
+    elif settings.clean != "news":
+        raise StoreError(f"clean = {settings.clean!r}: this version's loader always applies "
+                         "the news cleaning rules. Use --clean news.")
+    return load_corpus(source, **kwargs)
+
+
+def _check_corpus(corpus: pd.DataFrame, settings: StoreSettings) -> pd.DataFrame:
+    from analysis.segment import check_corpus
+
+    check_corpus(corpus, group=settings.group)
+    if len(corpus) == 0:
+        raise StoreError("the corpus has no documents. Add documents to the source.")
+    clash = [c for c in SUMMARY_COLUMNS if c in corpus.columns]
+    if clash:
+        warnings.warn(f"corpus column(s) {clash} are replaced by the store's per-document "
+                      "counts of the same name; rename them to keep them.", CorpusWarning,
+                      stacklevel=4)
+        corpus = corpus.drop(columns=clash)
+    return corpus
+
+
+def _resolve_jobs(n_jobs: int | None, chars: int, n_batches: int) -> int:
+    if n_jobs is None:
+        jobs = 1 if chars < PARALLEL_MIN_CHARS else _cores()
+    elif isinstance(n_jobs, bool) or not isinstance(n_jobs, int) or n_jobs == 0:
+        raise ValueError(f"n_jobs must be None, a positive int or a negative int, not {n_jobs!r}")
+    elif n_jobs < 0:
+        jobs = max(1, _cores() + 1 + n_jobs)
+    else:
+        jobs = n_jobs
+    return max(1, min(jobs, n_batches))
+
+
+def _build(corpus: pd.DataFrame, folder: Path, settings: StoreSettings, *, n_jobs: int | None,
+           batch_chars: int, progress: bool | None, log: Callable[[str], None]) -> dict:
+    """Write every table into ``folder``; return the manifest's table sizes."""
+    from analysis.segment import corpus_tokenizer
+
+    group = settings.group
+    started = time.perf_counter()
+    tokenizer = corpus_tokenizer(corpus)
+    log(f"sentence tokenizer trained: {time.perf_counter() - started:.1f} s")
+    frame = pd.DataFrame({
+        "doc_id": corpus["doc_id"].reset_index(drop=True),
+        group: corpus[group].reset_index(drop=True),
+        "text": pd.Series(["" if t is None or (not isinstance(t, str) and pd.isna(t)) else str(t)
+                           for t in corpus["text"].tolist()], dtype="string"),
+    })
+    lengths = frame["text"].str.len().to_numpy(dtype=np.int64)
+    bounds = _bounds(lengths, batch_chars)
+    jobs = _resolve_jobs(n_jobs, int(lengths.sum()), len(bounds))
+    ctx = _Context(group, settings.aliases, tokenizer, settings.ngram_range)
+    key_types = {"doc_id": pa.Table.from_pandas(frame[["doc_id"]]).schema.field("doc_id").type,
+                 group: pa.Table.from_pandas(frame[[group]]).schema.field(group).type}
+    if pa.types.is_null(key_types[group]):
+        key_types[group] = pa.large_string()
+    writers = {
+        "sentences": _TableWriter(folder / "sentences.parquet", rows=ROW_GROUP_ROWS,
+                                  types={**key_types, "actors": pa.list_(pa.large_string())}),
+        "quotes": _TableWriter(folder / "quotes.parquet", rows=ROW_GROUP_ROWS, types=key_types),
+        "mentions": _TableWriter(folder / "mentions.parquet", rows=ROW_GROUP_ROWS,
+                                 types=key_types),
+    }
+    counts = _Counts(settings.ngram_range[1])
+    summary = {c: np.zeros(len(frame), dtype=np.int64) for c in SUMMARY_COLUMNS}
+    seconds: Counter = Counter()
+    show = bool(progress) or (progress is None and len(frame) >= 200)
+    bar = None
+    if show:
+        from tqdm.auto import tqdm
+
+        bar = tqdm(total=len(frame), unit="doc", desc="preparing store", file=sys.stderr)
+    t = time.perf_counter()
+    done = 0
+    for (lo, hi), batch in zip(bounds, _run_batches(frame, bounds, ctx, jobs), strict=True):
+        for name, writer in writers.items():
+            writer.write(getattr(batch, name))
+        counts.add(batch)
+        for col in SUMMARY_COLUMNS:
+            summary[col][lo:hi] = batch.summary[col]
+        seconds.update(batch.seconds)
+        done += hi - lo
+        if bar is not None:
+            bar.update(hi - lo)
+        del batch
+    if bar is not None:
+        bar.close()
+    rows = {name: writer.close() for name, writer in writers.items()}
+    log(f"batches: {len(bounds)} of about {batch_chars:,} characters in {jobs} process(es): "
+        f"{time.perf_counter() - t:.1f} s; CPU seconds by stage: "
+        + ", ".join(f"{k} {v:.1f}" for k, v in seconds.items()))
+    t = time.perf_counter()
+    matrix, vocab = counts.finish(len(frame))
+    sparse.save_npz(folder / COUNTS_FILE, matrix.astype(np.int32), compressed=True)
+    pq.write_table(pa.Table.from_pandas(vocab, preserve_index=False),
+                   folder / "vocabulary.parquet", compression="zstd", row_group_size=1 << 20)
+    log(f"counts: {matrix.shape[1]:,} terms, {matrix.nnz:,} non-zero cells: "
+        f"{time.perf_counter() - t:.1f} s")
+    t = time.perf_counter()
+    documents = corpus.reset_index(drop=True).assign(**summary)
+    pq.write_table(_document_table(documents), folder / "documents.parquet",
+                   compression="zstd", row_group_size=DOCUMENT_ROW_GROUP)
+    log(f"documents table: {time.perf_counter() - t:.1f} s")
+    rows.update(documents=len(documents), vocabulary=len(vocab))
+    return {"tables": {name: {"file": f"{name}.parquet", "rows": int(rows[name])}
+                       for name in TABLES},
+            "counts": {"file": COUNTS_FILE, "documents": int(matrix.shape[0]),
+                       "terms": int(matrix.shape[1]), "nonzero": int(matrix.nnz),
+                       "ngram_range": list(settings.ngram_range)}}
+
+
+def _prepare_locked(source: Any, target: Path, settings: StoreSettings, *,
+                    n_jobs: int | None, batch_chars: int, progress: bool | None,
+                    log: Callable[[str], None]) -> Store:
+    _check_target(target)
+    _remove_leftovers(target)
+    t = time.perf_counter()
+    if isinstance(source, pd.DataFrame):
+        corpus, source_info = source, {"kind": "dataframe", "path": None, "fingerprint": None}
+    else:
+        src = Path(source).expanduser().resolve() if source is not None else config.SEEDS_DIR
+        source_info = {"kind": "path", "path": str(src),
+                       "fingerprint": source_fingerprint(src, settings=settings)}
+        corpus = _load(src, settings, progress)
+        log(f"loaded {len(corpus):,} documents: {time.perf_counter() - t:.1f} s")
+    corpus = _check_corpus(corpus, settings)
+    t = time.perf_counter()
+    fingerprint = corpus_fingerprint(corpus, group=settings.group)
+    if settings.dedupe:
+        from analysis.passages import deduplicated
+
+        corpus = deduplicated(corpus, group=settings.group)
+        log(f"deduplicated: {time.perf_counter() - t:.1f} s")
+    labels = corpus[settings.group]
+    groups = labels.dropna().astype(str).value_counts().sort_index()
+    tmp = target.parent / f".{target.name}.tmp-{os.getpid()}"
+    shutil.rmtree(tmp, ignore_errors=True)
+    tmp.mkdir(parents=True)
+    try:
+        sizes = _build(corpus, tmp, settings, n_jobs=n_jobs, batch_chars=batch_chars,
+                       progress=progress, log=log)
+        manifest = {
+            "format": FORMAT_NAME,
+            "versions": versions(),
+            "settings": settings.to_manifest(),
+            "source": source_info,
+            "corpus": {"fingerprint": fingerprint, "documents": int(len(corpus)),
+                       "groups": {str(k): int(v) for k, v in groups.items()},
+                       "without_group": int(labels.isna().sum())},
+            **sizes,
+        }
+        (tmp / MANIFEST_FILE).write_text(json.dumps(manifest, indent=1, sort_keys=True) + "\n",
+                                         encoding="utf-8")
+        if target.exists():
+            old = target.parent / f".{target.name}.old-{os.getpid()}"
+            os.rename(target, old)
+            os.rename(tmp, target)
+            shutil.rmtree(old, ignore_errors=True)
+        else:
+            os.rename(tmp, target)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return Store(target, manifest)
+
+
+def prepare(
+    source: str | Path | pd.DataFrame | None = None,
+    *,
+    store: str | Path,
+    settings: StoreSettings | None = None,
+    n_jobs: int | None = None,
+    batch_chars: int = BATCH_CHARS,
+    progress: bool | None = False,
+    log: Callable[[str], None] | None = None,
+) -> Store:
+    """Compute every per-document stage of a corpus once and write the store.
+
+    Parameters
+    ----------
+    source : a folder of ``.txt`` files or a ``.csv``/``.jsonl``/``.parquet`` table (loaded
+        with :func:`analysis.load_corpus` and the settings), None for the bundled seeds, or a
+        corpus DataFrame already loaded (``doc_id``, ``text`` and the group column)
+    store : the store's folder: new, empty, or a store prepared before (replaced whole)
+    settings : :class:`StoreSettings` (default: the defaults)
+    n_jobs : worker processes for the batches. None: one process below
+        :data:`PARALLEL_MIN_CHARS` characters of text, every available core above; -1: all
+        cores. The files are the same whatever the number.
+    batch_chars : characters of text per batch of whole documents (memory per worker)
+    progress : a progress bar on stderr (None: for 200 documents or more)
+    log : called with one line per step (seconds, CPU seconds by stage)
+
+    Returns
+    -------
+    Store
+
+    Raises
+    ------
+    CorpusError
+        The loader's errors (missing source, bad manifest, unknown group column ...).
+    StoreError
+        ``store`` is a file or a non-empty folder that is not a store, or bad settings.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> corpus = pd.DataFrame({"doc_id": ["a", "b"], "g": ["x", "y"],
+    ...                        "text": ["Putin met Xi. They talked.", "Sanctions bite."]})
+    >>> s = prepare(corpus, store=tempfile.mkdtemp() + "/s", settings=StoreSettings(group="g"))
+    >>> s.manifest["tables"]["sentences"]["rows"], s.manifest["corpus"]["groups"]
+    (3, {'x': 1, 'y': 1})
+    """
+    settings = settings or StoreSettings()
+    if int(batch_chars) < 1:
+        raise ValueError(f"batch_chars must be positive, not {batch_chars!r}")
+    target = Path(store).expanduser().resolve()
+    with _locked(target):
+        return _prepare_locked(source, target, settings, n_jobs=n_jobs,
+                               batch_chars=int(batch_chars), progress=progress,
+                               log=log or (lambda line: None))
+
+
+def ensure_store(
+    source: str | Path | pd.DataFrame | None = None,
+    *,
+    store: str | Path,
+    settings: StoreSettings | None = None,
+    force: bool = False,
+    n_jobs: int | None = None,
+    batch_chars: int = BATCH_CHARS,
+    progress: bool | None = False,
+    log: Callable[[str], None] | None = None,
+) -> Store:
+    """The store for ``source`` and ``settings``: reused when current, else prepared.
+
+    "Current" is :func:`is_current`: same format, package, code and library versions, same
+    settings and same source fingerprint. Anything else (or ``force``) prepares the store
+    again; a stale store is never returned.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> corpus = pd.DataFrame({"doc_id": ["a", "b"], "event": ["x", "y"], "text": ["A.", "B."]})
+    >>> folder = tempfile.mkdtemp() + "/s"
+    >>> lines = []
+    >>> _ = ensure_store(corpus, store=folder, log=lines.append)
+    >>> _ = ensure_store(corpus, store=folder, log=lines.append)
+    >>> lines[-1]
+    'store is current: reused'
+    """
+    settings = settings or StoreSettings()
+    say = log or (lambda line: None)
+    target = Path(store).expanduser().resolve()
+    with _locked(target):
+        problems = store_mismatches(target, source, settings)
+        if not problems and not force:
+            say("store is current: reused")
+            return Store(target, _read_manifest(target))
+        if (target / MANIFEST_FILE).is_file():
+            say("store rebuilt: " + ("--force" if force and not problems else "; ".join(problems)))
+        return _prepare_locked(source, target, settings, n_jobs=n_jobs,
+                               batch_chars=int(batch_chars), progress=progress, log=say)
+
+
+# --------------------------------------------------------------------------- command line
+
+
+def add_prepare_parser(sub: Any) -> None:
+    """Add the ``prepare`` subcommand to an ``argparse`` subparsers object."""
+    p = sub.add_parser(
+        "prepare", help="compute the per-document stages once into a store folder",
+        description="Load a corpus once and write its sentences, scores, quotations, actor "
+        "mentions and term counts to a store folder that the notebooks and the report read. "
+        "An existing store prepared from the same files, settings and versions is reused.")
+    p.add_argument("--source", help="folder of .txt files or a .csv/.jsonl/.parquet table "
+                   "(default: the bundled seeds)")
+    p.add_argument("--group", default=config.DEFAULT_GROUP,
+                   help=f"grouping column (default: {config.DEFAULT_GROUP})")
+    p.add_argument("--text-column", default=config.DEFAULT_TEXT_COLUMN,
+                   help="text column of a table (default: text)")
+    p.add_argument("--clean", default="news", choices=_CHOICES["clean"],
+                   help="cleaning rules (default: news)")
+    p.add_argument("--actors", default="bundled",
+                   help="actor table: bundled or the path of a CSV (default: bundled)")
+    p.add_argument("--ngrams", type=int, default=3,
+                   help="longest n-gram counted, 1 to 5 (default: 3)")
+    p.add_argument("--dedupe", action="store_true",
+                   help="count a passage shared by several documents once")
+    p.add_argument("--store", required=True, help="the store folder (created or replaced)")
+    p.add_argument("--jobs", type=int, default=None,
+                   help="worker processes (default: all cores for large corpora)")
+    p.add_argument("--force", action="store_true", help="prepare even if the store is current")
+
+
+def prepare_command(args: Any) -> int:
+    """Run ``python -m analysis prepare``; 2 with a one-line message on bad input."""
+    def say(line: str) -> None:
+        print(line, file=sys.stderr, flush=True)
+
+    started = time.perf_counter()
+    try:
+        settings = StoreSettings(group=args.group, text_column=args.text_column,
+                                 clean=args.clean, actors=args.actors, ngrams=args.ngrams,
+                                 dedupe=args.dedupe)
+        store = ensure_store(args.source, store=args.store, settings=settings, force=args.force,
+                             n_jobs=args.jobs, progress=None, log=say)
+    except CorpusError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 2
+    except ValueError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 2
+    tables = store.manifest["tables"]
+    print(f"{store.path}: {tables['documents']['rows']:,} documents, "
+          f"{tables['sentences']['rows']:,} sentences, {tables['quotes']['rows']:,} quotations, "
+          f"{tables['mentions']['rows']:,} actor mentions, "
+          f"{store.manifest['counts']['terms']:,} terms "
+          f"({time.perf_counter() - started:.1f} s)")
+    return 0
