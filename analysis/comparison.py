@@ -189,9 +189,13 @@ def _differences(sentiment: pd.DataFrame, topics: pd.DataFrame) -> pd.DataFrame:
         label=sentiment["measure"].map(MEASURE_LABELS).fillna(sentiment["measure"]),
         stable=True,
     )
+    # a topic row counts as a finding ("stable" here) only when its status is "usable"
+    usable = topics["status"].eq("usable").to_numpy(dtype=bool)
+    flag = " (" + topics["status"].astype(str) + ")"
     top = topics.assign(
         kind="topic",
-        label=topics["label"].astype(str) + np.where(topics["stable"], "", " (unstable)"),
+        label=topics["label"].astype(str) + np.where(usable, "", flag),
+        stable=usable,
         p_value=np.nan,
         min_p=np.nan,
     )
@@ -203,7 +207,8 @@ def _differences(sentiment: pd.DataFrame, topics: pd.DataFrame) -> pd.DataFrame:
 def plot_differences(differences: pd.DataFrame, *, sizes: pd.Series | dict) -> Figure:
     """Every group difference with its interval: sentiment (left) and topic shares (right).
 
-    Unstable topics are drawn hollow and labelled "(unstable)": they are not findings.
+    Topics that are not usable are drawn hollow and carry their status, e.g. "(unstable)" or
+    "(low coherence)": they are not findings.
 
     Examples
     --------
