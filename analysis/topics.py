@@ -100,6 +100,7 @@ Examples
 from __future__ import annotations
 
 import math
+import re
 import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -1093,7 +1094,9 @@ def _auto_labels(
                 break
             if covered.isdisjoint(words):
                 parts.append(phrase)
+                # a phrase covers its terms and their words ("vladimir putin" covers "putin")
                 covered.update(words)
+                covered.update(w for term in words for w in term.split(" "))
         rest = [t for t in pool if t not in covered]
         n = LABEL_TERMS - len(parts)
         label = " / ".join(parts + rest[:n]) if parts or rest else "(no terms)"
@@ -1112,7 +1115,9 @@ def _group_terms(corpus: pd.DataFrame, group: str, analyzer: object) -> np.ndarr
     for col in (group, f"{group}_label"):
         if col in corpus.columns:
             for value in corpus[col].dropna().astype(str).unique():
+                # "2018-singapore" is one token; its parts ("singapore") name the group too
                 names.update(analyzer(value))
+                names.update(analyzer(re.sub(r"[-_/.]+", " ", value)))
     return np.array(sorted(names), dtype=object)
 
 

@@ -180,6 +180,31 @@ def test_automatic_labels_are_relevance_ranked_phrases_first(model):
         assert [ranked.index(w) for w in singles] == sorted(ranked.index(w) for w in singles)
 
 
+def test_auto_labels_by_hand():
+    # a vocabulary phrase covers its own words; a two-term phrase covers both terms
+    pools = [["vladimir putin", "putin", "russia", "kremlin"],
+             ["thank", "bless", "god", "evening"],
+             ["oil", "gas", "pipeline"]]
+    phrases = [[("vladimir putin", ("vladimir putin",))],
+               [("god bless", ("god", "bless")), ("thank god", ("thank", "god"))],
+               []]
+    assert topics_mod._auto_labels(pools, phrases) == [
+        "vladimir putin / russia / kremlin",
+        "god bless / thank / evening",   # "thank god" overlaps "god bless": skipped
+        "oil / gas / pipeline",
+    ]
+    # two identical labels: the second is lengthened until it differs
+    assert topics_mod._auto_labels([["a", "b", "c", "d"], ["a", "b", "c", "e"]], [[], []]) == [
+        "a / b / c", "a / b / c / e"]
+
+
+def test_group_terms_include_the_parts_of_hyphenated_group_values(model):
+    # seeds: event ids "2023-moscow" / "2024-beijing" and their event_label texts
+    terms = set(model.group_terms_)
+    assert {"moscow", "beijing"} <= terms
+    assert {"2023-moscow", "2024-beijing"} <= terms
+
+
 def _phrase_corpus():
     """Two kinds of paragraph: energy talk, and a closing where "god bless" recurs."""
     energy = ["Gas exports and oil pipeline deals grow.", "The oil pipeline carries gas east.",
