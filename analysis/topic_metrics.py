@@ -307,16 +307,14 @@ def matched_jaccard(
 def topic_stability(
     reference: Sequence[Sequence[str]], runs: Sequence[Sequence[Sequence[str]]]
 ) -> np.ndarray:
-    """Mean matched Jaccard of each reference topic over the other runs.
+    """Mean matched Jaccard of each reference topic over the other runs (Greene et al. 2014).
 
-    A reference topic left without a partner in a run (that run has fewer topics) scores 0
-    for that run.
+    The column means of :func:`matched_jaccard`; NaN for every topic when there is no run.
 
     Examples
     --------
-    >>> ref = [["a", "b"], ["c", "d"]]
-    >>> runs = [[["c", "d"], ["a", "b"]], [["a", "x"], ["c", "d"]]]
-    >>> topic_stability(ref, runs).round(4).tolist()  # topic 0: (1 + 1/3) / 2
+    >>> topic_stability([["a", "b"], ["c", "d"]],
+    ...                 [[["c", "d"], ["a", "b"]], [["a", "x"], ["c", "d"]]]).round(4).tolist()
     [0.6667, 1.0]
     """
     if not runs:

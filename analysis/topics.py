@@ -39,8 +39,9 @@
    that do. Why this cut: "the same topic" needs most of its words back, and a topic most
    random starts do not find depends on the start. ``margin`` is the number of recovering
    runs above the fewest that make a majority (0: exactly enough; negative: short).
-6. **Coherence.** NPMI over sliding windows of ``NPMI_WINDOW`` (10) tokens of the fitted units
-   (formula in :mod:`analysis.topic_metrics`): mean over pairs of a topic's top ``top_n`` terms.
+6. **Coherence.** NPMI over sliding windows of ``NPMI_WINDOW`` (10) tokens of the units in the
+   sample (every used unit when the corpus is no larger than the sample; formula in
+   :mod:`analysis.topic_metrics`): mean over pairs of a topic's top ``top_n`` terms.
    It is intrinsic (computed on the same corpus); no external reference corpus is used offline.
    NPMI 0 is what independent words give; a topic below ``MIN_COHERENCE`` (0) has top words
    that meet *less* often than chance, so it is a list, not a subject.
@@ -100,9 +101,10 @@ Examples
 from __future__ import annotations
 
 import math
+import numbers
 import re
 import warnings
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -186,11 +188,6 @@ STATUSES: tuple[str, ...] = (
 _METHODS = ("nmf", "lda")
 
 
-def _identity(tokens: list[str]) -> list[str]:
-    """Analyzer for already tokenized units (module level so vectorizers pickle)."""
-    return tokens
-
-
 def largest_share_cut(k: int) -> float:
     """The largest share of the text one of ``k`` topics may hold before it is "dominant".
 
@@ -272,9 +269,9 @@ class TopicModel:
     ``vocabulary_``
         Array of the model's terms.
     ``vectorizer_``, ``estimator_``
-        The fitted scikit-learn CountVectorizer (on token lists) and NMF or
-        LatentDirichletAllocation of the reference run (its topics in their original order),
-        fitted on all used units.
+        A scikit-learn CountVectorizer with the model's vocabulary (``transform`` of unit texts
+        gives the counts the model was fitted on) and the NMF or LatentDirichletAllocation of
+        the reference run (its topics in their original order), fitted on all used units.
     ``components_``
         ``(k_, n_terms)`` topic-term distributions ``p(w|k)`` (rows sum to 1).
     ``term_share_``
@@ -407,13 +404,11 @@ class TopicModel:
         units = segment_units(
             corpus, group=self.group, unit=self.unit, max_sentences=self.max_sentences
         )
-        tokens = [analyzer(t) for t in units["text"].astype(str).tolist()]
-        units = units.assign(n_tokens=np.fromiter(map(len, tokens), dtype=np.int64, count=len(tokens)))
-
-        counts, vocab = self._count_matrix(tokens, units)
+        texts = units["text"].astype(str).tolist()
+        counts, vocab, n_tokens = self._count_matrix(texts, analyzer)
+        units = units.assign(n_tokens=n_tokens)
         used = np.asarray(counts.sum(axis=1)).ravel() > 0
         counts = counts[used]
-        tokens_used = [t for t, u in zip(tokens, used, strict=True) if u]
         n_units, n_terms = counts.shape
         if n_units < 2:
             raise CorpusError(
@@ -432,7 +427,10 @@ class TopicModel:
             int(self.n_seeds))]
         whole = sample.size == n_units
         sample_matrix = matrix if whole else matrix[sample]
-        sample_tokens = tokens_used if whole else [tokens_used[i] for i in sample]
+        # token sequences (for NPMI windows) of the sample only: memory stays bounded
+        used_texts = [t for t, u in zip(texts, used, strict=True) if u]
+        sample_tokens = [analyzer(used_texts[i]) for i in sample]
+        del texts, used_texts
         listed = (formula_words, frozenset(self.group_terms_))
 
         max_k = min(n_units, n_terms)
@@ -446,12 +444,13 @@ class TopicModel:
             k = int(self.k)
             self.selection_ = self.selection_rule_ = self.selection_seeds_ = None
         else:
+            max_k = min(max_k, sample.size)  # candidates are fitted on the sample
             candidates = sorted({int(k) for k in self.k_range if 2 <= int(k) <= max_k})
             if not candidates:
                 raise CorpusError(
-                    f"no k in k_range={list(self.k_range)} fits a corpus of {n_units} units and "
-                    f"{n_terms} terms (k must be between 2 and {max_k}). Pass a smaller "
-                    "k_range or more text."
+                    f"no k in k_range={list(self.k_range)} fits a corpus of {n_units} units "
+                    f"({sample.size} in the sample) and {n_terms} terms (k must be between 2 "
+                    f"and {max_k}). Pass a smaller k_range, a larger sample_size or more text."
                 )
             n_sel = min(int(self.selection_seeds), len(seeds))
             solutions = {
@@ -464,7 +463,7 @@ class TopicModel:
             k = int(self.selection_.loc[self.selection_["chosen"], "k"].iloc[0])
             chosen = solutions[k]
         reuse = chosen if (chosen is not None and whole) else None
-        solution = self._solve(k, matrix, vocab, tokens_used, weights_n, seeds, listed,
+        solution = self._solve(k, matrix, vocab, sample_tokens, weights_n, seeds, listed,
                                replicate_matrix=sample_matrix, previous=chosen, reference=reuse)
         self._store(solution, used, sample)
         self._set_auto_labels(self.units_.loc[self.units_["in_sample"], "text"],
@@ -481,19 +480,40 @@ class TopicModel:
         return np.sort(rng.choice(n_units, size=int(self.sample_size), replace=False))
 
     def _count_matrix(
-        self, tokens: list[list[str]], units: pd.DataFrame
-    ) -> tuple[sparse.csr_matrix, np.ndarray]:
-        vec = CountVectorizer(analyzer=_identity, min_df=self.min_df, max_df=self.max_df)
-        try:
-            counts = vec.fit_transform(tokens)
-        except ValueError as err:  # empty vocabulary, or min_df > max_df after pruning
-            raise CorpusError(
-                f"no term is left for the topic model ({err}). The corpus has {len(units)} text "
+        self, texts: list[str], analyzer: Callable[[str], list[str]]
+    ) -> tuple[sparse.csr_matrix, np.ndarray, np.ndarray]:
+        """Counts of the kept terms, the terms, and every unit's number of content tokens.
+
+        One pass of the analyzer over the texts (no token lists are kept); terms are then kept
+        by document frequency as scikit-learn's ``min_df`` / ``max_df`` do (an int counts
+        units, a float is a share of them).
+        """
+        def fail(why: str) -> CorpusError:
+            return CorpusError(
+                f"no term is left for the topic model ({why}). The corpus has {len(texts)} text "
                 f"units; lower min_df (now {self.min_df!r}) or raise max_df "
                 f"(now {self.max_df!r}), or add documents."
-            ) from None
-        self.vectorizer_ = vec
-        return counts.tocsr().astype(np.float64), vec.get_feature_names_out().astype(object)
+            )
+
+        vec = CountVectorizer(analyzer=analyzer)
+        try:
+            full = vec.fit_transform(texts).tocsr()
+        except ValueError:  # not one content token in any unit
+            raise fail("the units have no content word") from None
+        n_tokens = np.asarray(full.sum(axis=1)).ravel().astype(np.int64)
+        df = np.bincount(full.indices, minlength=full.shape[1])
+        n = len(texts)
+        high = self.max_df if isinstance(self.max_df, numbers.Integral) else self.max_df * n
+        low = self.min_df if isinstance(self.min_df, numbers.Integral) else self.min_df * n
+        if high < low:
+            raise fail("max_df corresponds to fewer units than min_df")
+        keep = np.flatnonzero((df >= low) & (df <= high))
+        if keep.size == 0:
+            raise fail("after pruning by min_df and max_df no term remains")
+        terms = vec.get_feature_names_out()[keep].astype(object)
+        # the kept vocabulary as a reusable vectorizer: transform(texts) gives these counts
+        self.vectorizer_ = CountVectorizer(analyzer=analyzer, vocabulary=list(terms)).fit([])
+        return full[:, keep].astype(np.float64), terms, n_tokens
 
     def _one_run(
         self, matrix: sparse.spmatrix, k: int, seed: int | None, reference: bool
