@@ -303,7 +303,7 @@ class TopicModel:
     ``selection_``
         With ``k=None``: one row per candidate k, measured on the sample with
         ``selection_seeds`` random starts: ``coherence`` (mean NPMI), ``diversity``,
-        ``stability`` (mean), ``largest_share`` and ``largest_cut``, ``formula_share`` (text in
+        ``stability`` (mean), ``largest_share`` and ``largest_cut``, ``formula_text`` (text in
         formula or group-name topics), ``n_usable``, ``usable_share``, ``eligible``, ``reason``
         (why a candidate was set aside), ``chosen``; ``None`` when k was given.
     ``selection_rule_``
@@ -1158,7 +1158,7 @@ def _select_k(solutions: dict[int, _Solution]) -> tuple[pd.DataFrame, str]:
             "stability": float(np.mean(sol.stability)),
             "largest_share": float(share.max()),
             "largest_cut": largest_share_cut(k),
-            "formula_share": float(share[listed].sum()),
+            "formula_text": float(share[listed].sum()),
             "n_usable": int(usable.sum()),
             "usable_share": float(share[usable].sum()),
         })
@@ -1171,8 +1171,8 @@ def _select_k(solutions: dict[int, _Solution]) -> tuple[pd.DataFrame, str]:
         if row.largest_share > row.largest_cut:
             why.append(f"one topic holds {row.largest_share:.1%} of the text "
                        f"(> {row.largest_cut:.0%})")
-        if row.formula_share > MAX_LISTED_SHARE:
-            why.append(f"formula / group-name topics hold {row.formula_share:.1%} of the text")
+        if row.formula_text > MAX_LISTED_SHARE:
+            why.append(f"formula / group-name topics hold {row.formula_text:.1%} of the text")
         reasons.append("; ".join(why))
     eligible = np.array([r == "" for r in reasons])
     table["eligible"] = eligible

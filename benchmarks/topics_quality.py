@@ -55,7 +55,7 @@ def main(argv: list[str] | None = None) -> int:
                            "display.max_colwidth", 70):
         if model.selection_ is not None:
             print("\nCandidates:", model.selection_rule_)
-            print(model.selection_[["k", "coherence", "largest_share", "formula_share",
+            print(model.selection_[["k", "coherence", "largest_share", "formula_text",
                                     "n_usable", "usable_share", "eligible", "chosen",
                                     "reason"]].round(3).to_string(index=False))
         print(f"\nReported model: k = {model.k_}; group terms {list(model.group_terms_)}")

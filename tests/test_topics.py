@@ -371,7 +371,7 @@ def test_select_k_rejects_degenerate_solutions_by_hand():
     table, rule = _select_k(sols)
     assert table["eligible"].tolist() == [False, False, False, True, True]
     assert table["n_usable"].tolist() == [0, 1, 4, 2, 2]
-    assert table["formula_share"].tolist() == pytest.approx([0.041, 0.60, 0.0, 0.0, 0.0])
+    assert table["formula_text"].tolist() == pytest.approx([0.041, 0.60, 0.0, 0.0, 0.0])
     assert "95.9%" in table.at[0, "reason"] and "75%" in table.at[0, "reason"]
     assert "60.0%" in table.at[1, "reason"] and "diversity" in table.at[2, "reason"]
     assert table.loc[table["chosen"], "k"].tolist() == [6]
@@ -420,7 +420,7 @@ def test_formula_and_group_name_topics_are_flagged_end_to_end():
     auto = fit_topics(corpus, k_range=[2, 3, 4], n_seeds=3, min_df=2)
     listed = auto.topics_["status"].isin(["formula", "group names"])
     assert auto.topics_.loc[listed, "share"].sum() <= 0.5
-    assert not (auto.selection_["eligible"] & (auto.selection_["formula_share"] > 0.5)).any()
+    assert not (auto.selection_["eligible"] & (auto.selection_["formula_text"] > 0.5)).any()
 
 
 def test_chosen_k_on_seeds_follows_the_rule(chosen):
