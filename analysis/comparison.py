@@ -214,9 +214,13 @@ def _differences(sentiment: pd.DataFrame, topics: pd.DataFrame) -> pd.DataFrame:
         label=sentiment["measure"].map(MEASURE_LABELS).fillna(sentiment["measure"]),
         stable=True,
     )
+    # a topic row counts as a finding ("stable" here) only when its status is "usable"
+    usable = topics["status"].eq("usable").to_numpy(dtype=bool)
+    flag = " (" + topics["status"].astype(str) + ")"
     top = topics.assign(
         kind="topic",
-        label=topics["label"].astype(str) + np.where(topics["stable"], "", " (unstable)"),
+        label=topics["label"].astype(str) + np.where(usable, "", flag),
+        stable=usable,
         p_value=np.nan,
         min_p=np.nan,
         sampled=pd.NA,
@@ -237,11 +241,11 @@ def plot_differences(differences: pd.DataFrame, *, sizes: pd.Series | dict,
                      max_rows: int = MAX_ROWS) -> Figure:
     """Every group difference with its interval: sentiment (left) and topic shares (right).
 
-    Unstable topics are drawn hollow and labelled "(unstable)": they are not findings. With
-    more contrasts than fit ``max_rows`` rows per panel (dozens of groups each against the
-    rest), only the contrasts of the largest groups are drawn and the title says how many
-    groups are left out (:func:`analysis.stats.top_groups`); the table saved beside the
-    figure keeps every row.
+    Topics that are not usable are drawn hollow and carry their status, e.g. "(unstable)" or
+    "(low coherence)": they are not findings. With more contrasts than fit ``max_rows`` rows per
+    panel (dozens of groups each against the rest), only the contrasts of the largest groups are
+    drawn and the title says how many groups are left out (:func:`analysis.stats.top_groups`);
+    the table saved beside the figure keeps every row.
 
     Examples
     --------

@@ -31,6 +31,16 @@ A reference topic's stability is its mean matched Jaccard over the other runs. F
 lists sharing ``m`` words the Jaccard is ``m / (20 - m)``: 7 shared words give 0.54, 6 give 0.43,
 5 give 0.33.
 
+**Recovery.** A run *recovers* a reference topic when its matched topic shares more than half
+of the top words. For two lists of ``n`` words sharing ``m``, ``m > n / 2`` is the same as
+Jaccard ``m / (2n - m) > 1/3`` (``RECOVERY_JACCARD``), whatever ``n``. A topic's recovery is the
+share of runs that recover it; it is a count (6 of 10 runs), so the distance from a cut can be
+read in runs.
+
+**Listed-word share.** The share of a topic's top-``n`` weight ``p(w|k)`` that lies on words
+of a given list (formulas, the groups' own names): ``sum over listed top words / sum over all
+top words``.
+
 **Relevance** (Sievert & Shirley 2014, as in pyLDAvis):
 ``r(w, k) = lambda * ln p(w|k) + (1 - lambda) * ln(p(w|k) / p(w))``; ``lambda = 1`` ranks by
 probability within the topic, ``lambda = 0`` by lift; the authors' user study suggests 0.6.
@@ -47,19 +57,26 @@ from scipy import sparse
 from scipy.optimize import linear_sum_assignment
 
 __all__ = [
+    "RECOVERY_JACCARD",
     "jaccard_matrix",
+    "listed_share",
     "match_topics",
+    "matched_jaccard",
     "npmi_coherence",
     "npmi_matrix",
     "relevance_scores",
     "top_terms",
     "topic_diversity",
+    "topic_recovery",
     "topic_stability",
 ]
 
 #: Sliding-window length (tokens) for NPMI, as in Röder et al.'s C_NPMI ("boolean sliding
 #: window" of 10).
 NPMI_WINDOW: int = 10
+#: A run recovers a topic when the matched Jaccard exceeds this: more than half of the top words
+#: shared (for two lists of equal length, ``m > n / 2`` is ``m / (2n - m) > 1/3``).
+RECOVERY_JACCARD: float = 1.0 / 3.0
 
 
 def _window_incidence(
@@ -260,28 +277,121 @@ def match_topics(
     return pd.DataFrame({"topic_a": rows, "topic_b": cols, "jaccard": sim[rows, cols]})
 
 
-def topic_stability(
+def matched_jaccard(
     reference: Sequence[Sequence[str]], runs: Sequence[Sequence[Sequence[str]]]
 ) -> np.ndarray:
-    """Mean matched Jaccard of each reference topic over the other runs.
+    """Matched Jaccard of every reference topic in every run (Hungarian matching per run).
 
     A reference topic left without a partner in a run (that run has fewer topics) scores 0
     for that run.
+
+    Returns
+    -------
+    numpy.ndarray
+        Shape ``(len(runs), len(reference))``.
 
     Examples
     --------
     >>> ref = [["a", "b"], ["c", "d"]]
     >>> runs = [[["c", "d"], ["a", "b"]], [["a", "x"], ["c", "d"]]]
-    >>> topic_stability(ref, runs).round(4).tolist()  # topic 0: (1 + 1/3) / 2
-    [0.6667, 1.0]
+    >>> matched_jaccard(ref, runs).round(4).tolist()
+    [[1.0, 1.0], [0.3333, 1.0]]
     """
-    if not runs:
-        return np.full(len(reference), np.nan)
     scores = np.zeros((len(runs), len(reference)))
     for r, run in enumerate(runs):
         m = match_topics(reference, run)
         scores[r, m["topic_a"].to_numpy()] = m["jaccard"].to_numpy()
-    return scores.mean(axis=0)
+    return scores
+
+
+def topic_stability(
+    reference: Sequence[Sequence[str]], runs: Sequence[Sequence[Sequence[str]]]
+) -> np.ndarray:
+    """Mean matched Jaccard of each reference topic over the other runs (Greene et al. 2014).
+
+    The column means of :func:`matched_jaccard`; NaN for every topic when there is no run.
+
+    Examples
+    --------
+    >>> topic_stability([["a", "b"], ["c", "d"]],
+    ...                 [[["c", "d"], ["a", "b"]], [["a", "x"], ["c", "d"]]]).round(4).tolist()
+    [0.6667, 1.0]
+    """
+    if not runs:
+        return np.full(len(reference), np.nan)
+    return matched_jaccard(reference, runs).mean(axis=0)
+
+
+def topic_recovery(
+    reference: Sequence[Sequence[str]],
+    runs: Sequence[Sequence[Sequence[str]]],
+    *,
+    min_jaccard: float = RECOVERY_JACCARD,
+) -> np.ndarray:
+    """Number of runs that recover each reference topic (matched Jaccard above ``min_jaccard``).
+
+    With the default, a run recovers a topic when its matched topic shares more than half of
+    the top words (module docstring).
+
+    Returns
+    -------
+    numpy.ndarray
+        Integer counts, one per reference topic (divide by ``len(runs)`` for a share).
+
+    Examples
+    --------
+    >>> ref = [["a", "b", "c", "d"], ["e", "f", "g", "h"]]
+    >>> runs = [[["a", "b", "c", "x"], ["e", "f", "y", "z"]],   # 3 of 4 shared; 2 of 4 shared
+    ...         [["a", "b", "c", "d"], ["e", "f", "g", "z"]]]
+    >>> topic_recovery(ref, runs).tolist()  # Jaccard 3/5 and 2/6 = 1/3 (not above it)
+    [2, 1]
+    """
+    if not runs:
+        return np.zeros(len(reference), dtype=int)
+    # a tiny tolerance so that exactly half of the words shared (Jaccard = 1/3 computed in
+    # floating point) never counts as more than half
+    return (matched_jaccard(reference, runs) > min_jaccard + 1e-12).sum(axis=0).astype(int)
+
+
+def listed_share(
+    weights: np.ndarray, terms: Sequence[str], listed: set[str] | frozenset[str], *,
+    top_n: int = 10,
+) -> np.ndarray:
+    """Share of each topic's top-``top_n`` weight that lies on ``listed`` words.
+
+    Parameters
+    ----------
+    weights : array of shape (K, V)
+        Topic-term weights (e.g. ``p(w|k)``).
+    terms : sequence of str
+        The V terms.
+    listed : set of str
+        Words to look for (formulas, group names).
+    top_n : int
+        How many of each topic's highest-weighted terms count.
+
+    Returns
+    -------
+    numpy.ndarray
+        One share in [0, 1] per topic (0 for a topic without positive weight).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> listed_share(np.array([[0.5, 0.3, 0.2]]), ["thank", "tax", "bless"], {"thank", "bless"},
+    ...              top_n=2)  # top 2: thank 0.5, tax 0.3 -> 0.5 / 0.8
+    array([0.625])
+    """
+    weights = np.asarray(weights, dtype=float)
+    flags = np.array([str(t) in listed for t in terms], dtype=bool)
+    out = np.zeros(weights.shape[0])
+    for i, row in enumerate(weights):
+        order = np.argsort(-row, kind="stable")[:top_n]
+        order = order[row[order] > 0]
+        total = row[order].sum()
+        if total > 0:
+            out[i] = row[order][flags[order]].sum() / total
+    return out
 
 
 def relevance_scores(

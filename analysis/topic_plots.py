@@ -5,8 +5,9 @@ Figure (never shown). The table behind each figure, for :func:`analysis.plots.sa
 ``model.selection_`` (k selection), ``model.terms_`` or ``model.relevance()`` (top terms),
 :func:`topic_prevalence_table` (prevalence), ``model.doc_topics()`` (heatmap).
 
-Unstable topics are marked in every figure: their label carries "(unstable)" (grey italics
-on axes) and their bars in the top-terms panel are grey and hatched.
+Topics that are not usable findings are marked in every figure: their label carries their
+status in brackets, e.g. "(unstable)", "(low coherence)", "(formula)" (grey italics on axes), and
+their bars in the top-terms panel are grey and hatched.
 
 Examples
 --------
@@ -28,7 +29,7 @@ from matplotlib.figure import Figure
 
 from analysis import plots, stats
 from analysis.errors import CorpusError
-from analysis.topics import MIN_DIVERSITY, STABLE_THRESHOLD, TopicModel
+from analysis.topics import MIN_COHERENCE, MIN_DIVERSITY, STATUSES, TopicModel
 
 __all__ = [
     "plot_doc_topics",
@@ -44,7 +45,7 @@ UNSTABLE_HATCH = "///"
 
 
 def topic_display_labels(model: TopicModel) -> dict[int, str]:
-    """``"T<n> <label>"`` per topic, with " (unstable)" appended where the topic is unstable.
+    """``"T<n> <label>"`` per topic, with its status in brackets where it is not "usable".
 
     Examples
     --------
@@ -58,8 +59,13 @@ def topic_display_labels(model: TopicModel) -> dict[int, str]:
     out = {}
     for row in model.topics_.itertuples(index=False):
         text = f"T{row.topic} {row.label}"
-        out[int(row.topic)] = text if row.stable else f"{text} (unstable)"
+        out[int(row.topic)] = text if row.status == "usable" else f"{text} ({row.status})"
     return out
+
+
+def _is_flagged(text: str) -> bool:
+    """Does a display label carry the status of a topic that is not usable?"""
+    return any(f"({status})" in text for status in STATUSES if status != "usable")
 
 
 def _sizes(model: TopicModel, group: str) -> pd.Series:
@@ -67,10 +73,12 @@ def _sizes(model: TopicModel, group: str) -> pd.Series:
 
 
 def plot_k_selection(model: TopicModel) -> Figure:
-    """Coherence, diversity and stability against k, with the chosen k marked.
+    """The measures behind the choice of k, against k, with the chosen k marked.
 
-    Needs a model fitted with ``k=None``. Dashed lines show the diversity threshold and the
-    stability threshold; candidates below the diversity threshold are drawn hollow.
+    Needs a model fitted with ``k=None``. Panels: mean NPMI coherence (dashed: the
+    low-coherence cut), topic diversity (dashed: its threshold), the largest topic's share of
+    the text (dashed: the cut above which it is "dominant") and the number of usable topics.
+    Candidates set aside as degenerate are drawn hollow.
 
     Examples
     --------
@@ -80,7 +88,7 @@ def plot_k_selection(model: TopicModel) -> Figure:
     ...     "text": ["Oil gas deal.\\n\\nPeace plan talks.", "Gas oil exports.\\n\\nPeace talks plan."]})
     >>> m = fit_topics(corpus, k_range=[2, 3], n_seeds=2, min_df=2)
     >>> len(plot_k_selection(m).axes)
-    3
+    4
     """
     sel = model.selection_
     if sel is None:
@@ -89,15 +97,16 @@ def plot_k_selection(model: TopicModel) -> Figure:
             "Fit with k=None to compare candidates."
         )
     chosen = int(sel.loc[sel["chosen"], "k"].iloc[0])
+    ks = sel["k"].to_numpy()
     panels = [
-        ("coherence", "NPMI coherence (mean over topics)", None),
-        ("diversity", "topic diversity", MIN_DIVERSITY),
-        ("stability", f"stability (matched Jaccard, {model.n_seeds} seeds)", STABLE_THRESHOLD),
+        ("coherence", "NPMI coherence (mean over topics)", np.full(len(ks), MIN_COHERENCE)),
+        ("diversity", "topic diversity", np.full(len(ks), MIN_DIVERSITY)),
+        ("largest_share", "largest topic's share of the text", sel["largest_cut"].to_numpy()),
+        ("n_usable", f"usable topics ({model.selection_seeds_} starts each)", None),
     ]
     with plots.style():
-        fig, axes = plt.subplots(1, 3, figsize=(10.0, 3.6), sharex=True)
+        fig, axes = plt.subplots(1, 4, figsize=(12.0, 3.6), sharex=True)
         for ax, (col, ylabel, threshold) in zip(axes, panels, strict=True):
-            ks = sel["k"].to_numpy()
             ys = sel[col].to_numpy(dtype=float)
             ax.plot(ks, ys, color=plots.OKABE_ITO[0], lw=1.5, zorder=2)
             elig = sel["eligible"].to_numpy(dtype=bool)
@@ -106,23 +115,23 @@ def plot_k_selection(model: TopicModel) -> Figure:
                        zorder=3, s=25)
             ax.axvline(chosen, color=plots.OKABE_ITO[1], lw=1.2, ls="-", zorder=1)
             if threshold is not None:
-                ax.axhline(threshold, color="0.4", lw=0.8, ls="--", zorder=1)
+                ax.plot(ks, threshold, color="0.4", lw=0.8, ls="--", zorder=1)
             ax.set_xlabel("k (number of topics)")
             ax.set_title(ylabel, fontsize=9)
             ax.set_xticks(ks)
         fig.suptitle(plots.group_title(f"Choosing the number of topics: k = {chosen}",
                                        _sizes(model, model.group)), fontsize=11,
                      fontweight="bold")
-        fig.text(0.01, 0.005, "vertical line: chosen k; dashed: thresholds (diversity "
-                 f"{MIN_DIVERSITY}, stable topic {STABLE_THRESHOLD}); hollow: below the "
-                 "diversity threshold", fontsize=7, color="0.35")
+        fig.text(0.01, 0.005, "vertical line: chosen k; dashed: cuts (NPMI "
+                 f"{MIN_COHERENCE:g}, diversity {MIN_DIVERSITY}, dominant topic); hollow: "
+                 "degenerate candidate, set aside", fontsize=7, color="0.35")
         fig.tight_layout(rect=(0, 0.03, 1, 1))
     return fig
 
 
 def plot_topic_terms(model: TopicModel, *, lambda_: float | None = None, top_n: int | None = None,
                    ncols: int = 4) -> Figure:
-    """One panel per topic with its top terms as bars; unstable topics grey and hatched.
+    """One panel per topic with its top terms as bars; topics not usable grey and hatched.
 
     Parameters
     ----------
@@ -147,7 +156,9 @@ def plot_topic_terms(model: TopicModel, *, lambda_: float | None = None, top_n: 
     """
     table = _terms_table(model, lambda_=lambda_, top_n=top_n)
     labels = topic_display_labels(model)
-    stab = model.stability_.set_index("topic")["stability"]
+    stab = model.stability_.set_index("topic")
+    coh = model.coherence_
+    status = model.topics_.set_index("topic")["status"]
     k = model.k_
     ncols = max(1, min(int(ncols), k))
     nrows = -(-k // ncols)
@@ -161,7 +172,7 @@ def plot_topic_terms(model: TopicModel, *, lambda_: float | None = None, top_n: 
                 ax.set_visible(False)
                 continue
             rows = table[table["topic"] == t]
-            stable = bool(model.topics_.loc[model.topics_["topic"] == t, "stable"].iloc[0])
+            stable = status[t] == "usable"
             y = np.arange(len(rows))
             ax.barh(y, rows["weight"].to_numpy(dtype=float),
                     color=plots.OKABE_ITO[2] if stable else UNSTABLE_COLOR,
@@ -171,15 +182,16 @@ def plot_topic_terms(model: TopicModel, *, lambda_: float | None = None, top_n: 
             ax.grid(axis="y", visible=False)
             ax.tick_params(axis="x", labelsize=7)
             title = _wrap(labels[t], 34)
-            ax.set_title(f"{title}\nstability {stab[t]:.2f}", fontsize=8,
-                         color="black" if stable else "0.35")
+            ax.set_title(f"{title}\nrecovered {stab.at[t, 'recovered']}/{stab.at[t, 'n_runs']}, "
+                         f"NPMI {coh[t]:.2f}", fontsize=8, color="black" if stable else "0.35")
             ax.set_xlabel("p(term | topic)", fontsize=7)
         ranking = "weight" if lambda_ is None else f"relevance (lambda = {lambda_:g})"
         fig.suptitle(plots.group_title(f"Top terms per topic, ranked by {ranking}",
                                        _sizes(model, model.group)), fontsize=11,
                      fontweight="bold")
-        fig.text(0.01, 0.005, f"grey hatched: unstable topic (stability < {STABLE_THRESHOLD} "
-                 f"across {model.n_seeds} seeds): not a finding", fontsize=7, color="0.35")
+        fig.text(0.01, 0.005, "grey hatched: not a usable topic (status in brackets; usable = "
+                 "recovered by most random starts, NPMI >= 0, not dominant, formula or group "
+                 "names): not a finding", fontsize=7, color="0.35")
         fig.tight_layout(rect=(0, 0.02, 1, 1))
     return fig
 
@@ -261,8 +273,11 @@ def plot_topic_prevalence(model: TopicModel, prevalence: pd.DataFrame | None = N
     >>> len(fig.axes)
     1
     """
-    group = group or (prevalence.attrs.get("group") if prevalence is not None else None) \
-        or model.group
+    if group is None and prevalence is not None:
+        known = {"topic", "label", "stable", "status", "doc_id"}
+        group = next((c for c in prevalence.columns
+                      if c in model.documents_.columns and c not in known), None)
+    group = group or model.group
     if prevalence is None:
         prevalence = model.prevalence(group, **prevalence_options)
     if per_document is None:
@@ -282,7 +297,7 @@ def plot_topic_prevalence(model: TopicModel, prevalence: pd.DataFrame | None = N
     fig.suptitle(plots.group_title("Topic share of each group's text", sizes), fontsize=11,
                  fontweight="bold")
     for tick in ax.get_yticklabels():
-        if "(unstable)" in tick.get_text():
+        if _is_flagged(tick.get_text()):
             tick.set_color("0.45")
             tick.set_fontstyle("italic")
     ax.set_xlim(left=0)
@@ -294,7 +309,7 @@ def plot_doc_topics(model: TopicModel, *, group: str | None = None,
                     per_document: pd.DataFrame | None = None) -> Figure:
     """Heatmap of each article's topic shares; articles ordered by group, labels coloured by group.
 
-    Unstable topics' column labels are grey, italic and marked "(unstable)".
+    Column labels of topics that are not usable are grey, italic and carry their status.
 
     Examples
     --------
@@ -331,7 +346,7 @@ def plot_doc_topics(model: TopicModel, *, group: str | None = None,
                       [_wrap(labels[int(t)], 18) for t in wide.columns], fontsize=7,
                       rotation=0)
         for tick, t in zip(ax.get_xticklabels(), wide.columns, strict=True):
-            if "(unstable)" in labels[int(t)]:
+            if _is_flagged(labels[int(t)]):
                 tick.set_color("0.45")
                 tick.set_fontstyle("italic")
         ax.set_yticks(range(wide.shape[0]), [f"{d} ({doc_groups[d]})" for d in wide.index])

@@ -16,39 +16,74 @@
    raw counts, batch variational Bayes for small corpora and online (mini-batch) for
    ``ONLINE_MIN_UNITS`` units or more. Topic-term weights are normalised to ``p(w|k)``;
    unit-topic weights to shares that sum to 1 per unit.
-4. **Seeds and stability.** The reported ("reference") NMF run starts from NNDSVDa (Boutsidis
+4. **Sample.** Choosing k and measuring stability need many fits, so they run on a sample of
+   at most ``sample_size`` used units (default ``SAMPLE_SIZE``), drawn once without replacement
+   with ``numpy.random.default_rng(random_state)`` and kept in corpus order (``units_`` column
+   ``in_sample``). A corpus with no more used units than that is its own sample, so on small
+   corpora nothing is sampled. The reported model is always fitted once on *all* used units.
+5. **Seeds and stability.** The reported ("reference") NMF run starts from NNDSVDa (Boutsidis
    & Gallopoulos 2008), computed from a truncated SVD (scikit-learn's randomized SVD, seeded
    with ``random_state``). That start is practically deterministic: on the seeds, refitting
    with ten other seeds gave identical top words for k up to 6, so varying the seed of an
    NNDSVD start says nothing about stability (NNDSVDar only adds small noise to the same start
    and behaves the same). Stability is therefore measured with ``n_seeds`` further runs from
    *random* starting matrices (``init="random"``, seeds drawn from
-   ``numpy.random.SeedSequence(random_state)``): a topic that only one starting point finds is
-   an artefact of that start, not of the text. For LDA the reference run uses
-   ``random_state`` and the replicates the drawn seeds. Replicate topics are matched to the
-   reference ones by the Hungarian method on top-word Jaccard
-   (:func:`analysis.topic_metrics.match_topics`); a topic's ``stability`` is its mean matched
-   Jaccard, and it is ``stable`` when that is at least ``STABLE_THRESHOLD`` (0.5: in a typical
-   replicate the matched topic shares about 7 of its 10 top words; 6 shared words give 0.43).
-   Unstable topics stay in every table and figure, flagged, and should not be read as findings.
-5. **Coherence.** NPMI over sliding windows of ``NPMI_WINDOW`` (10) tokens of the fitted units
-   (formula in :mod:`analysis.topic_metrics`): mean over pairs of a topic's top ``top_n`` terms.
+   ``numpy.random.SeedSequence(random_state)``), fitted on the sample: a topic that only one
+   starting point (or only the full text, not a sample of it; Greene, O'Callaghan & Cunningham
+   2014 fit their replicates on samples of the documents) finds is an artefact, not a feature
+   of the text. For LDA the reference run uses ``random_state`` and the replicates the drawn
+   seeds. Replicate topics are matched to the reference ones by the Hungarian method on
+   top-word Jaccard (:func:`analysis.topic_metrics.match_topics`). ``stability`` is the mean
+   matched Jaccard (Greene et al.); a run *recovers* a topic when its matched topic shares
+   more than half of the top words (Jaccard above 1/3), and ``recovery`` is the share of runs
+   that do. Why this cut: "the same topic" needs most of its words back, and a topic most
+   random starts do not find depends on the start. ``margin`` is the number of recovering
+   runs above the fewest that make a majority (0: exactly enough; negative: short).
+6. **Coherence.** NPMI over sliding windows of ``NPMI_WINDOW`` (10) tokens of the units in the
+   sample (every used unit when the corpus is no larger than the sample; formula in
+   :mod:`analysis.topic_metrics`): mean over pairs of a topic's top ``top_n`` terms.
    It is intrinsic (computed on the same corpus); no external reference corpus is used offline.
-6. **Choosing k** (``k=None``): every k in ``k_range`` (capped by the number of units and
-   terms) is fitted with its replicates. Candidates whose topic diversity (unique top words /
-   all top words) is below ``MIN_DIVERSITY`` are set aside (topics that repeat one another);
-   among the rest the chosen k maximises the mean of the standardised (z-scored across
-   candidates) mean coherence and mean stability; ties go to the smaller k. If no candidate
-   reaches the diversity threshold, all are considered and ``selection_`` says so. Pass
-   ``k=`` to fix it.
-7. **Topic order and labels.** Topics are numbered by their share of all tokens, largest
-   first. The automatic label joins the three most *relevant* terms (pyLDAvis relevance at
-   lambda = 0.6, Sievert & Shirley 2014), e.g. "peace plan / ceasefire / territory";
-   :meth:`TopicModel.set_labels` or ``labels=`` overrides any of them.
-8. **Prevalence.** A topic's share of a group's text is the token-weighted mean of its unit
+   NPMI 0 is what independent words give; a topic below ``MIN_COHERENCE`` (0) has top words
+   that meet *less* often than chance, so it is a list, not a subject.
+7. **Status of a topic.** Every topic gets one ``status`` (the first that applies):
+   ``"dominant"`` (it holds more than :func:`largest_share_cut` of the text: more than half,
+   or for k = 2 more than 1.5 times an even share, i.e. 0.75: the corpus's common
+   vocabulary, not a subject); ``"formula"`` or ``"group names"`` (more than half of the
+   weight of its top terms lies on the greeting / thanks / sign-off words of
+   ``resources/formula_words.txt``, or on the tokens of the grouping's own values and of a
+   ``<group>_label`` column: a topic made of the names of the groups compared restates the
+   grouping); ``"low coherence"`` (NPMI below 0); ``"unstable"`` (recovered by at most half of
+   the random starts); otherwise ``"usable"``. ``stable`` is True when most random starts
+   recover the topic *and* its NPMI is at least 0, so a low-coherence topic is never stable.
+   Topics that are not usable stay in every table and figure, flagged, and should not be read
+   as findings.
+8. **Choosing k** (``k=None``): every k in ``k_range`` (capped by the number of units and
+   terms) is fitted on the sample with ``selection_seeds`` random starts (fewer than
+   ``n_seeds``: the selection only ranks candidates). A candidate is *degenerate* and set
+   aside when its topic diversity (unique top words / all top words) is below
+   ``MIN_DIVERSITY`` (topics that repeat one another), when one topic is ``"dominant"``, or
+   when formula and group-name topics hold more than half of the text. Among the rest the
+   chosen k has the most usable topics; ties go to the k whose usable topics hold more of the
+   text, then to the smaller k. If every candidate is degenerate, all are considered and
+   ``selection_rule_`` says so. The chosen k is then fitted once on all used units, and its
+   stability measured with ``n_seeds`` random starts on the sample (the selection's starts are
+   reused). Pass ``k=`` to fix it; ``fitting_note()`` says in words what was done.
+9. **Topic order and labels.** Topics are numbered by their share of all tokens, largest
+   first. The automatic label has ``LABEL_TERMS`` parts drawn from the topic's ``top_n`` most
+   *relevant* terms (pyLDAvis relevance at lambda = 0.6, Sievert & Shirley 2014) among its
+   ``LABEL_POOL`` (30) highest-weighted terms (so a word seen in a handful of units, whose
+   lift is huge, does not lead the label). Phrases come
+   first: a vocabulary phrase (e.g. "peace plan") among the first ``LABEL_TERMS`` terms, or two
+   of the ``top_n`` terms, one of them among the first ``LABEL_TERMS``, that stand next to each
+   other in the text at least ``MIN_PHRASE_COUNT`` times (counted in the sample, each
+   occurrence weighted by its unit's share of the topic), at most ``LABEL_PHRASES`` of them,
+   most frequent first; single terms follow in relevance order, skipping words already in a
+   phrase. :meth:`TopicModel.set_labels` or ``labels=`` overrides any of them.
+10. **Prevalence.** A topic's share of a group's text is the token-weighted mean of its unit
    shares over the group's units; its interval comes from
    :func:`analysis.stats.cluster_bootstrap`, which resamples whole articles and then units
-   within them. Per-article shares come from :meth:`TopicModel.doc_topics`.
+   within them. Per-article shares come from :meth:`TopicModel.doc_topics`; what the interval
+   can show is :meth:`TopicModel.caveat`.
 
 Examples
 --------
@@ -66,8 +101,10 @@ Examples
 from __future__ import annotations
 
 import math
+import numbers
+import re
 import warnings
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -84,47 +121,100 @@ from analysis.segment import units as segment_units
 from analysis.tables import format_count
 from analysis.topic_metrics import (
     NPMI_WINDOW,
+    listed_share,
+    matched_jaccard,
     npmi_coherence,
     relevance_scores,
     top_terms,
     topic_diversity,
+    topic_recovery,
     topic_stability,
 )
 
 __all__ = [
+    "MIN_COHERENCE",
     "MIN_DIVERSITY",
     "ONLINE_MIN_UNITS",
+    "SAMPLE_SIZE",
+    "SELECTION_SEEDS",
     "STABLE_THRESHOLD",
+    "STATUSES",
     "TopicModel",
     "fit_topics",
+    "largest_share_cut",
     "prevalence_caveat",
 ]
 
-#: A topic is ``stable`` when its mean matched top-word Jaccard across seeds reaches this.
+#: A topic is stable when more than this share of the random starts recovers it (more than
+#: half of its top words back) and its NPMI is at least ``MIN_COHERENCE``.
 STABLE_THRESHOLD: float = 0.5
+#: NPMI below this (0 = the top words meet as often as independent words would) is "low coherence".
+MIN_COHERENCE: float = 0.0
 #: Candidates for k need at least this topic diversity (unique / all top words).
 MIN_DIVERSITY: float = 0.5
+#: A topic holding more than this share of the text is "dominant" (see :func:`largest_share_cut`).
+MAX_TOPIC_SHARE: float = 0.5
+#: ... or, for small k, more than this multiple of an even share (k = 2: 0.75).
+EVEN_SHARE_FACTOR: float = 1.5
+#: A topic is "formula" / "group names" when more than this share of its top-term weight lies
+#: on formula words / the groups' own names; a candidate k whose formula and group-name topics
+#: hold more than this share of the text is degenerate.
+MAX_LISTED_SHARE: float = 0.5
+#: Default number of used units in the sample for choosing k and measuring stability.
+SAMPLE_SIZE: int = 5000
+#: Default random starts per candidate k while choosing k.
+SELECTION_SEEDS: int = 3
 #: LDA switches from batch to online variational Bayes at this many units.
 ONLINE_MIN_UNITS: int = 2000
-#: Terms used for the automatic label.
+#: Parts of the automatic label, of which at most ``LABEL_PHRASES`` are phrases.
 LABEL_TERMS: int = 3
+LABEL_PHRASES: int = 2
+#: A two-term phrase needs at least this many topic-weighted occurrences to enter a label.
+MIN_PHRASE_COUNT: float = 2.0
+#: Label terms come from a topic's this many highest-weighted terms, re-ranked by relevance:
+#: without that floor the lift part of relevance puts words seen in a handful of units first.
+LABEL_POOL: int = 30
 #: Relevance weight used for labels and as the default of :meth:`TopicModel.relevance`.
 LABEL_LAMBDA: float = 0.6
 #: Iteration caps (NMF coordinate descent; LDA passes over the data).
 NMF_MAX_ITER: int = 1000
 LDA_MAX_ITER: int = 20
+#: Resource file of formula words (greetings, thanks, sign-offs).
+FORMULA_WORDS: str = "formula_words.txt"
+#: The status of a topic, in the order they are checked (the first that applies is kept).
+STATUSES: tuple[str, ...] = (
+    "dominant", "formula", "group names", "low coherence", "unstable", "usable",
+)
 
 _METHODS = ("nmf", "lda")
 
 
-def _identity(tokens: list[str]) -> list[str]:
-    """Analyzer for already tokenized units (module level so vectorizers pickle)."""
-    return tokens
+def largest_share_cut(k: int) -> float:
+    """The largest share of the text one of ``k`` topics may hold before it is "dominant".
+
+    ``max(MAX_TOPIC_SHARE, EVEN_SHARE_FACTOR / k)``: more than half of the text is "most of
+    it"; with two topics one of them always holds half, so there the cut is 1.5 times an even
+    share (0.75). From k = 3 on the cut is one half.
+
+    Examples
+    --------
+    >>> [largest_share_cut(k) for k in (2, 3, 8)]
+    [0.75, 0.5, 0.5]
+    """
+    return max(MAX_TOPIC_SHARE, EVEN_SHARE_FACTOR / int(k))
+
+
+def _needed_runs(n_runs: int) -> int:
+    """Fewest recovering runs that are more than ``STABLE_THRESHOLD`` of ``n_runs``."""
+    return int(math.floor(STABLE_THRESHOLD * n_runs)) + 1
 
 
 @dataclass
 class _Solution:
-    """One k: the reference fit, its replicates and their measures (topics sorted by share)."""
+    """One k fitted on some units: the reference fit, replicate top words and measures.
+
+    Topics are sorted by ``share`` (token-weighted share of the fitted units' text).
+    """
 
     k: int
     components: np.ndarray
@@ -132,10 +222,37 @@ class _Solution:
     top: list[list[str]]
     coherence: np.ndarray
     stability: np.ndarray
+    recovered: np.ndarray
+    share: np.ndarray
+    formula: np.ndarray
+    names: np.ndarray
     replicate_top: list[list[list[str]]]
     runs: pd.DataFrame
     diversity: float = field(default=float("nan"))
     estimator: object = None
+
+    def stable(self) -> np.ndarray:
+        """Recovered by most runs and NPMI at least ``MIN_COHERENCE``."""
+        n_runs = len(self.replicate_top)
+        coherent = np.nan_to_num(self.coherence, nan=-np.inf) >= MIN_COHERENCE
+        return (np.asarray(self.recovered) >= _needed_runs(n_runs)) & coherent
+
+    def status(self) -> np.ndarray:
+        """One of ``STATUSES`` per topic (module docstring, step 7)."""
+        n_runs = len(self.replicate_top)
+        formula, names = np.asarray(self.formula), np.asarray(self.names)
+        listed = formula + names > MAX_LISTED_SHARE
+        checks = [
+            np.asarray(self.share) > largest_share_cut(self.k),
+            listed & (formula >= names),
+            listed,
+            ~(np.nan_to_num(self.coherence, nan=-np.inf) >= MIN_COHERENCE),
+            np.asarray(self.recovered) < _needed_runs(n_runs),
+        ]
+        out = np.full(self.k, STATUSES[-1], dtype=object)
+        for name, hit in zip(reversed(STATUSES[:-1]), reversed(checks), strict=True):
+            out[hit] = name
+        return out
 
 
 class TopicModel:
@@ -148,40 +265,55 @@ class TopicModel:
         Number of topics (chosen or given).
     ``units_``
         One row per text unit: ``doc_id``, group, ``unit``, ``kind``, ``text``, ``n_tokens``
-        (content tokens after stop-word removal), ``used`` (False: no vocabulary term, left out).
+        (content tokens after stop-word removal), ``used`` (False: no vocabulary term, left out),
+        ``in_sample`` (in the sample used to choose k and to measure stability).
     ``vocabulary_``
         Array of the model's terms.
     ``vectorizer_``, ``estimator_``
-        The fitted scikit-learn CountVectorizer (on token lists) and NMF or
-        LatentDirichletAllocation of the reference run (its topics in their original order).
+        A scikit-learn CountVectorizer with the model's vocabulary (``transform`` of unit texts
+        gives the counts the model was fitted on) and the NMF or LatentDirichletAllocation of
+        the reference run (its topics in their original order), fitted on all used units.
     ``components_``
         ``(k_, n_terms)`` topic-term distributions ``p(w|k)`` (rows sum to 1).
     ``term_share_``
         ``(n_terms,)`` corpus share of each term among the model's tokens, ``p(w)``.
     ``terms_``
-        Top terms: ``topic``, ``label``, ``stable``, ``rank`` (1-based), ``term``, ``weight``
-        (``p(w|k)``).
+        Top terms: ``topic``, ``label``, ``stable``, ``status``, ``rank`` (1-based), ``term``,
+        ``weight`` (``p(w|k)``).
     ``unit_topics_``
         Used units x topics: ``doc_id``, group, ``unit``, ``n_tokens`` and one column per topic
         (int name) holding the unit's topic shares (sum 1).
     ``coherence_``
         Series of per-topic NPMI coherence (index ``topic``).
     ``stability_``
-        ``topic``, ``stability`` (mean matched Jaccard), ``min_jaccard``, ``stable``.
+        ``topic``, ``stability`` (mean matched Jaccard), ``min_jaccard``, ``recovered`` (runs
+        whose matched topic shares more than half of the top words), ``n_runs``, ``recovery``
+        (``recovered / n_runs``), ``margin`` (recovering runs above the fewest that make a
+        majority), ``stable``.
     ``topics_``
-        One row per topic: ``topic``, ``label``, ``stable``, ``share`` (of all tokens),
-        ``coherence``, ``stability``, ``top_terms``.
+        One row per topic: ``topic``, ``label``, ``stable``, ``status``, ``share`` (of all
+        tokens), ``coherence``, ``stability``, ``recovery``, ``margin``, ``formula_share`` and
+        ``names_share`` (share of the top-term weight on formula words / group names),
+        ``top_terms``.
     ``labels_``
         Series of topic labels (index ``topic``); see :meth:`set_labels`.
     ``diversity_``
         Topic diversity of the fitted model.
+    ``group_terms_``
+        Sorted tokens of the grouping's own values (and of a ``<group>_label`` column).
     ``selection_``
-        With ``k=None``: one row per candidate k with ``coherence``, ``diversity``,
-        ``stability``, ``n_stable``, ``eligible``, ``score``, ``chosen``; ``None`` when k was
-        given.
+        With ``k=None``: one row per candidate k, measured on the sample with
+        ``selection_seeds`` random starts: ``coherence`` (mean NPMI), ``diversity``,
+        ``stability`` (mean), ``largest_share`` and ``largest_cut``, ``formula_text`` (text in
+        formula or group-name topics), ``n_usable``, ``usable_share``, ``eligible``, ``reason``
+        (why a candidate was set aside), ``chosen``; ``None`` when k was given.
+    ``selection_rule_``
+        The rule that chose k, in words (``None`` when k was given).
+    ``selection_seeds_``
+        Random starts per candidate while choosing k (``None`` when k was given).
     ``runs_``
         One row per fitted run of the chosen k: ``run`` ("reference" or "seed"), ``seed``,
-        ``init``, ``n_iter``, ``converged``.
+        ``init``, ``n_iter``, ``converged``, ``n_units`` (units it was fitted on).
     """
 
     def __init__(
@@ -193,6 +325,8 @@ class TopicModel:
         unit: str = "paragraph",
         k_range: Sequence[int] = range(2, 9),
         n_seeds: int = 10,
+        selection_seeds: int = SELECTION_SEEDS,
+        sample_size: int | None = SAMPLE_SIZE,
         top_n: int = 10,
         dedupe: bool = False,
         min_df: int | float = 2,
@@ -208,6 +342,8 @@ class TopicModel:
         self.unit = unit
         self.k_range = k_range
         self.n_seeds = n_seeds
+        self.selection_seeds = selection_seeds
+        self.sample_size = sample_size
         self.top_n = top_n
         self.dedupe = dedupe
         self.min_df = min_df
@@ -227,6 +363,17 @@ class TopicModel:
             raise CorpusError("k_range is empty: give candidate numbers of topics, or fix k.")
         if int(self.n_seeds) < 1:
             raise CorpusError(f"n_seeds={self.n_seeds!r}: stability needs at least 1 seed.")
+        if int(self.selection_seeds) < 1:
+            raise CorpusError(
+                f"selection_seeds={self.selection_seeds!r}: choosing k needs at least 1 seed."
+            )
+        if self.sample_size is not None and (
+            not isinstance(self.sample_size, int | np.integer) or self.sample_size < 2
+        ):
+            raise CorpusError(
+                f"sample_size={self.sample_size!r}: pass a whole number of units (at least 2), "
+                "or None to use every unit."
+            )
         if int(self.top_n) < 2:
             raise CorpusError(f"top_n={self.top_n!r}: coherence needs at least 2 top terms.")
 
@@ -243,6 +390,12 @@ class TopicModel:
         """
         self._check_params()
         check_corpus(corpus, group=self.group)
+        from analysis.vocab import make_analyzer
+        from analysis.wordlists import read_list
+
+        analyzer = make_analyzer()
+        self.group_terms_ = _group_terms(corpus, self.group, analyzer)
+        formula_words = frozenset(read_list(FORMULA_WORDS))
         if self.dedupe:
             from analysis.passages import deduplicated
 
@@ -252,71 +405,116 @@ class TopicModel:
         units = segment_units(
             corpus, group=self.group, unit=self.unit, max_sentences=self.max_sentences
         )
-        from analysis.vocab import make_analyzer
-
-        analyzer = make_analyzer()
-        tokens = [analyzer(t) for t in units["text"].astype(str).tolist()]
-        units = units.assign(n_tokens=np.fromiter(map(len, tokens), dtype=np.int64, count=len(tokens)))
-
-        counts, vocab = self._count_matrix(tokens, units)
+        texts = units["text"].astype(str).tolist()
+        counts, vocab, n_tokens = self._count_matrix(texts, analyzer)
+        units = units.assign(n_tokens=n_tokens)
         used = np.asarray(counts.sum(axis=1)).ravel() > 0
-        units = units.assign(used=used)
-        self.units_ = units.reset_index(drop=True)
         counts = counts[used]
-        tokens_used = [t for t, u in zip(tokens, used, strict=True) if u]
         n_units, n_terms = counts.shape
         if n_units < 2:
             raise CorpusError(
                 f"only {n_units} text unit(s) contain vocabulary terms: a topic model needs "
                 "more text. Add documents, or lower min_df."
             )
+        sample = self._draw_sample(n_units)
+        in_sample = np.zeros(len(units), dtype=bool)
+        in_sample[np.flatnonzero(used)[sample]] = True
+        self.units_ = units.assign(used=used, in_sample=in_sample).reset_index(drop=True)
         self.vocabulary_ = vocab
         self.term_share_ = np.asarray(counts.sum(axis=0)).ravel() / counts.sum()
         matrix = counts if self.method == "lda" else TfidfTransformer().fit_transform(counts)
         weights_n = self.units_.loc[used, "n_tokens"].to_numpy(dtype=float)
         seeds = [int(s) for s in np.random.SeedSequence(self.random_state).generate_state(
             int(self.n_seeds))]
-        fit_args = (matrix, vocab, tokens_used, weights_n, seeds)
+        whole = sample.size == n_units
+        sample_matrix = matrix if whole else matrix[sample]
+        # token sequences (for NPMI windows) of the sample only: memory stays bounded
+        used_texts = [t for t, u in zip(texts, used, strict=True) if u]
+        sample_tokens = [analyzer(used_texts[i]) for i in sample]
+        del texts, used_texts
+        listed = (formula_words, frozenset(self.group_terms_))
 
         max_k = min(n_units, n_terms)
+        chosen: _Solution | None = None
         if self.k is not None:
             if self.k > max_k:
                 raise CorpusError(
                     f"k={self.k} topics need at least {self.k} text units and terms; the corpus "
                     f"has {n_units} units and {n_terms} terms. Choose a smaller k."
                 )
-            solution = self._fit_k(int(self.k), *fit_args)
-            self.selection_ = None
+            k = int(self.k)
+            self.selection_ = self.selection_rule_ = self.selection_seeds_ = None
         else:
+            max_k = min(max_k, sample.size)  # candidates are fitted on the sample
             candidates = sorted({int(k) for k in self.k_range if 2 <= int(k) <= max_k})
             if not candidates:
                 raise CorpusError(
-                    f"no k in k_range={list(self.k_range)} fits a corpus of {n_units} units and "
-                    f"{n_terms} terms (k must be between 2 and {max_k}). Pass a smaller "
-                    "k_range or more text."
+                    f"no k in k_range={list(self.k_range)} fits a corpus of {n_units} units "
+                    f"({sample.size} in the sample) and {n_terms} terms (k must be between 2 "
+                    f"and {max_k}). Pass a smaller k_range, a larger sample_size or more text."
                 )
-            solutions = {k: self._fit_k(k, *fit_args) for k in candidates}
-            self.selection_ = _select_k(solutions)
-            solution = solutions[int(self.selection_.loc[self.selection_["chosen"], "k"].iloc[0])]
-        self._store(solution, used)
+            n_sel = min(int(self.selection_seeds), len(seeds))
+            solutions = {
+                k: self._solve(k, sample_matrix, vocab, sample_tokens, weights_n[sample],
+                               seeds[:n_sel], listed)
+                for k in candidates
+            }
+            self.selection_, self.selection_rule_ = _select_k(solutions)
+            self.selection_seeds_ = n_sel
+            k = int(self.selection_.loc[self.selection_["chosen"], "k"].iloc[0])
+            chosen = solutions[k]
+        reuse = chosen if (chosen is not None and whole) else None
+        solution = self._solve(k, matrix, vocab, sample_tokens, weights_n, seeds, listed,
+                               replicate_matrix=sample_matrix, previous=chosen, reference=reuse)
+        self._store(solution, used, sample)
+        self._set_auto_labels(self.units_.loc[self.units_["in_sample"], "text"],
+                              counts[sample], analyzer_rules=analyzer.rules)
         if self.labels:
             self.set_labels(self.labels)
         return self
 
+    def _draw_sample(self, n_units: int) -> np.ndarray:
+        """Sorted indices of the used units in the sample (all of them when few enough)."""
+        if self.sample_size is None or n_units <= int(self.sample_size):
+            return np.arange(n_units)
+        rng = np.random.default_rng(self.random_state)
+        return np.sort(rng.choice(n_units, size=int(self.sample_size), replace=False))
+
     def _count_matrix(
-        self, tokens: list[list[str]], units: pd.DataFrame
-    ) -> tuple[sparse.csr_matrix, np.ndarray]:
-        vec = CountVectorizer(analyzer=_identity, min_df=self.min_df, max_df=self.max_df)
-        try:
-            counts = vec.fit_transform(tokens)
-        except ValueError as err:  # empty vocabulary, or min_df > max_df after pruning
-            raise CorpusError(
-                f"no term is left for the topic model ({err}). The corpus has {len(units)} text "
+        self, texts: list[str], analyzer: Callable[[str], list[str]]
+    ) -> tuple[sparse.csr_matrix, np.ndarray, np.ndarray]:
+        """Counts of the kept terms, the terms, and every unit's number of content tokens.
+
+        One pass of the analyzer over the texts (no token lists are kept); terms are then kept
+        by document frequency as scikit-learn's ``min_df`` / ``max_df`` do (an int counts
+        units, a float is a share of them).
+        """
+        def fail(why: str) -> CorpusError:
+            return CorpusError(
+                f"no term is left for the topic model ({why}). The corpus has {len(texts)} text "
                 f"units; lower min_df (now {self.min_df!r}) or raise max_df "
                 f"(now {self.max_df!r}), or add documents."
-            ) from None
-        self.vectorizer_ = vec
-        return counts.tocsr().astype(np.float64), vec.get_feature_names_out().astype(object)
+            )
+
+        vec = CountVectorizer(analyzer=analyzer)
+        try:
+            full = vec.fit_transform(texts).tocsr()
+        except ValueError:  # not one content token in any unit
+            raise fail("the units have no content word") from None
+        n_tokens = np.asarray(full.sum(axis=1)).ravel().astype(np.int64)
+        df = np.bincount(full.indices, minlength=full.shape[1])
+        n = len(texts)
+        high = self.max_df if isinstance(self.max_df, numbers.Integral) else self.max_df * n
+        low = self.min_df if isinstance(self.min_df, numbers.Integral) else self.min_df * n
+        if high < low:
+            raise fail("max_df corresponds to fewer units than min_df")
+        keep = np.flatnonzero((df >= low) & (df <= high))
+        if keep.size == 0:
+            raise fail("after pruning by min_df and max_df no term remains")
+        terms = vec.get_feature_names_out()[keep].astype(object)
+        # the kept vocabulary as a reusable vectorizer: transform(texts) gives these counts
+        self.vectorizer_ = CountVectorizer(analyzer=analyzer, vocabulary=list(terms)).fit([])
+        return full[:, keep].astype(np.float64), terms, n_tokens
 
     def _one_run(
         self, matrix: sparse.spmatrix, k: int, seed: int | None, reference: bool
@@ -347,10 +545,11 @@ class TopicModel:
             "init": init,
             "n_iter": int(model.n_iter_),
             "converged": bool(model.n_iter_ < max_iter) if self.method == "nmf" else True,
+            "n_units": int(matrix.shape[0]),
         }
         return np.asarray(w, dtype=float), h, info, model
 
-    def _fit_k(
+    def _solve(
         self,
         k: int,
         matrix: sparse.spmatrix,
@@ -358,37 +557,63 @@ class TopicModel:
         tokens: list[list[str]],
         n_tokens: np.ndarray,
         seeds: list[int],
+        listed: tuple[frozenset[str], frozenset[str]],
+        *,
+        replicate_matrix: sparse.spmatrix | None = None,
+        previous: _Solution | None = None,
+        reference: _Solution | None = None,
     ) -> _Solution:
-        w, h, info, estimator = self._one_run(matrix, k, int(self.random_state), reference=True)
-        infos = [info]
-        # number topics by their share of all tokens, largest first (ties: original order)
-        shares = _row_shares(w)
-        total = np.nansum(shares * n_tokens[:, None], axis=0)
-        order = np.lexsort((np.arange(k), -total))
-        w, h = w[:, order], h[order]
-        h_norm = _row_shares(h)
-        top = top_terms(h_norm, vocab, top_n=int(self.top_n))
-        replicate_top = []
-        for seed in seeds:
-            _, h_r, info_r, _ = self._one_run(matrix, k, seed, reference=False)
+        """Fit k on ``matrix`` (or reuse ``reference``'s fit of the same units) and measure it.
+
+        Replicates run on ``replicate_matrix`` (default ``matrix``); those of ``previous`` (fitted
+        on the same replicate units with the first seeds) are reused.
+        """
+        if reference is not None:
+            w, h_norm, top = reference.unit_weights, reference.components, reference.top
+            infos = [reference.runs.iloc[0].to_dict()]
+            estimator = reference.estimator
+        else:
+            w, h, info, estimator = self._one_run(matrix, k, int(self.random_state),
+                                                  reference=True)
+            infos = [info]
+            # number topics by their share of all tokens, largest first (ties: original order)
+            shares = _row_shares(w)
+            total = np.nansum(shares * n_tokens[:, None], axis=0)
+            order = np.lexsort((np.arange(k), -total))
+            w, h = w[:, order], h[order]
+            h_norm = _row_shares(h)
+            top = top_terms(h_norm, vocab, top_n=int(self.top_n))
+        replicate_top: list[list[list[str]]] = []
+        if previous is not None:
+            replicate_top = list(previous.replicate_top[: len(seeds)])
+            infos.extend(previous.runs.iloc[1: 1 + len(replicate_top)].to_dict("records"))
+        rep_matrix = matrix if replicate_matrix is None else replicate_matrix
+        for seed in seeds[len(replicate_top):]:
+            _, h_r, info_r, _ = self._one_run(rep_matrix, k, seed, reference=False)
             replicate_top.append(top_terms(_row_shares(h_r), vocab, top_n=int(self.top_n)))
             infos.append(info_r)
-        coherence = npmi_coherence(top, tokens, window=int(self.window))
-        stability = topic_stability(top, replicate_top)
+        shares = _row_shares(w)
+        valid = ~np.isnan(shares).any(axis=1)
+        share = (shares[valid] * n_tokens[valid, None]).sum(axis=0) / n_tokens[valid].sum()
+        formula, names = listed
         return _Solution(
             k=k,
             components=h_norm,
             unit_weights=w,
             top=top,
-            coherence=coherence,
-            stability=stability,
+            coherence=npmi_coherence(top, tokens, window=int(self.window)),
+            stability=topic_stability(top, replicate_top),
+            recovered=topic_recovery(top, replicate_top),
+            share=share,
+            formula=listed_share(h_norm, vocab, formula, top_n=int(self.top_n)),
+            names=listed_share(h_norm, vocab, names, top_n=int(self.top_n)),
             replicate_top=replicate_top,
             runs=pd.DataFrame(infos).astype({"seed": "int64"}),
             diversity=topic_diversity(top, top_n=int(self.top_n)),
             estimator=estimator,
         )
 
-    def _store(self, sol: _Solution, used: np.ndarray) -> None:
+    def _store(self, sol: _Solution, used: np.ndarray, sample: np.ndarray) -> None:
         k = sol.k
         self.k_ = k
         self.estimator_ = sol.estimator
@@ -399,40 +624,84 @@ class TopicModel:
         topics = np.arange(k)
         self.coherence_ = pd.Series(sol.coherence, index=pd.Index(topics, name="topic"),
                                     name="coherence")
-        min_j = np.zeros(k)
-        if sol.replicate_top:
-            from analysis.topic_metrics import match_topics
-
-            per_run = np.zeros((len(sol.replicate_top), k))
-            for r, run in enumerate(sol.replicate_top):
-                m = match_topics(sol.top, run)
-                per_run[r, m["topic_a"].to_numpy()] = m["jaccard"].to_numpy()
-            min_j = per_run.min(axis=0)
+        per_run = matched_jaccard(sol.top, sol.replicate_top)
+        n_runs = len(sol.replicate_top)
+        self._status = sol.status()
         self.stability_ = pd.DataFrame({
             "topic": topics,
             "stability": sol.stability,
-            "min_jaccard": min_j,
-            "stable": sol.stability >= STABLE_THRESHOLD,
+            "min_jaccard": per_run.min(axis=0) if n_runs else np.zeros(k),
+            "recovered": sol.recovered,
+            "n_runs": n_runs,
+            "recovery": sol.recovered / n_runs,
+            "margin": sol.recovered - _needed_runs(n_runs),
+            "stable": sol.stable(),
         })
         base = self.units_.loc[used].reset_index(drop=True)
         keep = ["doc_id", self.group, "unit", "n_tokens"]
         shares = pd.DataFrame(_row_shares(sol.unit_weights), columns=list(topics))
         self.unit_topics_ = pd.concat([base[keep], shares], axis=1)
-        n_tok = base["n_tokens"].to_numpy(dtype=float)
-        valid = ~np.isnan(shares.to_numpy()).any(axis=1)
-        overall = (shares.to_numpy()[valid] * n_tok[valid, None]).sum(axis=0) / n_tok[valid].sum()
+        self._sample = sample
+        self._overall_share = sol.share
+        self._listed = (sol.formula, sol.names)
         self._top = sol.top
+
+    def _set_auto_labels(self, texts: pd.Series, counts: sparse.csr_matrix, *,
+                         analyzer_rules: object = None) -> None:
+        """Labels from relevance-ranked terms, phrases first (module docstring, step 9)."""
+        pools = self._relevance_top(LABEL_LAMBDA, int(self.top_n), within=LABEL_POOL)
+        phrases = self._phrase_candidates(pools, texts, counts, analyzer_rules)
         self.labels_ = pd.Series(
-            _auto_labels(self._relevance_top(LABEL_LAMBDA, LABEL_TERMS)),
-            index=pd.Index(topics, name="topic"),
+            _auto_labels(pools, phrases),
+            index=pd.Index(np.arange(self.k_), name="topic"),
             name="label",
             dtype="string",
         )
-        self._overall_share = overall
         self._refresh_tables()
 
-    def _relevance_top(self, lambda_: float, n: int) -> list[list[str]]:
+    def _phrase_candidates(
+        self, pools: list[list[str]], texts: pd.Series, counts: sparse.csr_matrix,
+        analyzer_rules: object,
+    ) -> list[list[tuple[str, tuple[str, ...]]]]:
+        """Per topic: phrases made of its relevant terms, most (topic-weighted) frequent first."""
+        from analysis.vocab import make_analyzer
+
+        shares = np.nan_to_num(_row_shares(self.unit_topics_[list(range(self.k_))].to_numpy())
+                               [self._sample])
+        word_counts = np.asarray((counts.T @ shares).T)  # topics x vocabulary
+        index = {str(t): j for j, t in enumerate(self.vocabulary_)}
+        bigram_vec = CountVectorizer(analyzer=make_analyzer(ngram_range=(2, 2),
+                                                            rules=analyzer_rules))
+        try:
+            bigrams = bigram_vec.fit_transform(texts.astype(str).tolist())
+            bigram_index = bigram_vec.vocabulary_
+            bigram_counts = np.asarray((bigrams.T @ shares).T)
+        except ValueError:  # no two content words side by side anywhere
+            bigram_index, bigram_counts = {}, np.zeros((self.k_, 0))
+        out = []
+        for t, pool in enumerate(pools):
+            lead = set(pool[:LABEL_TERMS])
+            found = [(float(word_counts[t, index[x]]), x, (x,)) for x in pool[:LABEL_TERMS]
+                     if " " in x]
+            for x in pool:
+                for y in pool:
+                    j = bigram_index.get(f"{x} {y}") if x != y else None
+                    if j is not None and (x in lead or y in lead):
+                        found.append((float(bigram_counts[t, j]), f"{x} {y}", (x, y)))
+            found = [f for f in found if f[0] >= MIN_PHRASE_COUNT]
+            found.sort(key=lambda f: (-f[0], f[1]))
+            out.append([(phrase, words) for _, phrase, words in found])
+        return out
+
+    def _relevance_top(self, lambda_: float, n: int, *, within: int | None = None
+                       ) -> list[list[str]]:
+        """The ``n`` most relevant terms per topic, optionally among its ``within`` heaviest."""
         rel = relevance_scores(self.components_, self.term_share_, lambda_=lambda_)
+        if within is not None:
+            heavy = np.argsort(-self.components_, axis=1, kind="stable")[:, :within]
+            keep = np.zeros(rel.shape, dtype=bool)
+            np.put_along_axis(keep, heavy, True, axis=1)
+            rel = np.where(keep, rel, -np.inf)
         out = []
         for row in rel:
             order = np.argsort(-row, kind="stable")[:n]
@@ -442,7 +711,6 @@ class TopicModel:
     def _refresh_tables(self) -> None:
         """Rebuild the tables that carry labels (after fitting or relabelling)."""
         topics = np.arange(self.k_)
-        stable = self.stability_["stable"].to_numpy()
         rows = []
         for t in topics:
             for rank, term in enumerate(self._top[t], start=1):
@@ -451,26 +719,35 @@ class TopicModel:
         terms = pd.DataFrame(rows, columns=["topic", "rank", "term", "weight"])
         terms["term"] = terms["term"].astype("string")
         self.terms_ = self._with_flags(terms)
+        stab = self.stability_
         self.topics_ = pd.DataFrame({
             "topic": topics,
             "label": self.labels_.to_numpy(),
-            "stable": stable,
+            "stable": stab["stable"].to_numpy(),
+            "status": self._status,
             "share": self._overall_share,
             "coherence": self.coherence_.to_numpy(),
-            "stability": self.stability_["stability"].to_numpy(),
+            "stability": stab["stability"].to_numpy(),
+            "recovery": stab["recovery"].to_numpy(),
+            "margin": stab["margin"].to_numpy(),
+            "formula_share": self._listed[0],
+            "names_share": self._listed[1],
             "top_terms": [", ".join(t) for t in self._top],
         })
-        self.topics_["label"] = self.topics_["label"].astype("string")
-        self.topics_["top_terms"] = self.topics_["top_terms"].astype("string")
+        for col in ("label", "status", "top_terms"):
+            self.topics_[col] = self.topics_[col].astype("string")
 
     def _with_flags(self, frame: pd.DataFrame) -> pd.DataFrame:
-        """Insert ``label`` and ``stable`` after the ``topic`` column."""
-        labels = self.labels_.reindex(frame["topic"].to_numpy()).to_numpy()
-        stable = self.stability_.set_index("topic")["stable"].reindex(frame["topic"].to_numpy())
+        """Insert ``label``, ``stable`` and ``status`` after the ``topic`` column."""
+        topic = frame["topic"].to_numpy()
+        labels = self.labels_.reindex(topic).to_numpy()
+        stable = self.stability_.set_index("topic")["stable"].reindex(topic)
+        status = pd.Series(self._status, index=np.arange(self.k_)).reindex(topic)
         pos = list(frame.columns).index("topic") + 1
         frame = frame.copy()
         frame.insert(pos, "label", pd.array(labels, dtype="string"))
         frame.insert(pos + 1, "stable", stable.to_numpy(dtype=bool))
+        frame.insert(pos + 2, "status", pd.array(status.to_numpy(), dtype="string"))
         return frame
 
     def _check_fitted(self) -> None:
@@ -523,7 +800,7 @@ class TopicModel:
         Returns
         -------
         DataFrame
-            ``topic``, ``label``, ``stable``, ``rank``, ``term``, ``relevance``,
+            ``topic``, ``label``, ``stable``, ``status``, ``rank``, ``term``, ``relevance``,
             ``p_term_topic``, ``p_term``, ``lift``; ``top_n`` (default the model's) rows per
             topic; terms with zero weight in a topic are never listed.
 
@@ -533,8 +810,8 @@ class TopicModel:
         >>> corpus = pd.DataFrame({"doc_id": ["a", "b"], "event": ["x", "y"],
         ...     "text": ["Oil gas deal.\\n\\nPeace plan talks.", "Gas oil exports.\\n\\nPeace talks plan."]})
         >>> r = fit_topics(corpus, k=2, n_seeds=2, min_df=2).relevance(1.0, top_n=2)
-        >>> list(r.columns[:5])
-        ['topic', 'label', 'stable', 'rank', 'term']
+        >>> list(r.columns[:6])
+        ['topic', 'label', 'stable', 'status', 'rank', 'term']
         """
         self._check_fitted()
         n = int(top_n if top_n is not None else self.top_n)
@@ -564,7 +841,7 @@ class TopicModel:
         Returns
         -------
         DataFrame
-            ``topic``, ``label``, ``stable``, ``rank``, ``doc_id``, group, ``unit``, ``share``,
+            ``topic``, ``label``, ``stable``, ``status``, ``rank``, ``doc_id``, group, ``unit``, ``share``,
             ``n_tokens``, ``text`` (plain text: escape it before putting it into HTML).
 
         Examples
@@ -623,7 +900,7 @@ class TopicModel:
         Returns
         -------
         DataFrame
-            ``doc_id``, group, ``topic``, ``label``, ``stable``, ``share``, ``n_tokens`` (the
+            ``doc_id``, group, ``topic``, ``label``, ``stable``, ``status``, ``share``, ``n_tokens`` (the
             article's content tokens in used units), ``n_units``.
 
         Examples
@@ -663,14 +940,13 @@ class TopicModel:
         The estimate is the token-weighted mean of the topic's unit shares over all units of
         the group (the group's text pooled). The interval is a two-stage percentile bootstrap
         (:func:`analysis.stats.cluster_bootstrap`: articles with replacement, then units within
-        each drawn article), the same draws for every topic. ``.attrs["caveat"]`` holds
-        :func:`prevalence_caveat` for these group sizes; the per-article values are
-        :meth:`doc_topics`.
+        each drawn article), the same draws for every topic. :meth:`caveat` says what the
+        interval can show for these group sizes; the per-article values are :meth:`doc_topics`.
 
         Returns
         -------
         DataFrame
-            ``topic``, ``label``, ``stable``, group, ``estimate``, ``ci_low``, ``ci_high``,
+            ``topic``, ``label``, ``stable``, ``status``, group, ``estimate``, ``ci_low``, ``ci_high``,
             ``n_docs``, ``n_units``, ``n_boot``.
 
         Examples
@@ -698,11 +974,7 @@ class TopicModel:
             frames.append(res.assign(topic=t))
         out = pd.concat(frames, ignore_index=True)
         out = out[["topic", group, "estimate", "ci_low", "ci_high", "n_docs", "n_units", "n_boot"]]
-        out = self._with_flags(out)
-        sizes = stats.group_sizes(self.documents_, group=group)
-        out.attrs["caveat"] = prevalence_caveat(sizes)
-        out.attrs["group"] = group
-        return out
+        return self._with_flags(out)
 
     def prevalence_difference(
         self,
@@ -718,12 +990,12 @@ class TopicModel:
         Wraps :func:`analysis.stats.bootstrap_difference` per topic (token-weighted shares,
         articles then units resampled within each group): with two groups ``a - b`` in sorted
         order (or ``groups=(a, b)``), with more each group minus the rest. Read it with the
-        per-article values (:meth:`doc_topics`) and ``.attrs["caveat"]``.
+        per-article values (:meth:`doc_topics`) and :meth:`caveat`.
 
         Returns
         -------
         DataFrame
-            ``topic``, ``label``, ``stable``, ``contrast``, ``group_a``, ``group_b``,
+            ``topic``, ``label``, ``stable``, ``status``, ``contrast``, ``group_a``, ``group_b``,
             ``estimate``, ``ci_low``, ``ci_high``, ``n_docs_a``, ``n_docs_b``,
             ``interval_excludes_zero`` (a description of the interval, not a test).
 
@@ -752,10 +1024,68 @@ class TopicModel:
             frames.append(res.assign(topic=t))
         out = pd.concat(frames, ignore_index=True)
         out = out[["topic"] + [c for c in out.columns if c != "topic"]]
-        out = self._with_flags(out)
-        out.attrs["caveat"] = prevalence_caveat(stats.group_sizes(self.documents_, group=group))
-        out.attrs["group"] = group
-        return out
+        return self._with_flags(out)
+
+    def caveat(self, group: str | None = None) -> str:
+        """What a topic-prevalence interval can and cannot show for this corpus's group sizes.
+
+        :func:`prevalence_caveat` of the documents' group sizes (``group`` defaults to the
+        model's grouping column).
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> corpus = pd.DataFrame({"doc_id": ["a", "b", "c"], "event": ["x", "x", "y"],
+        ...     "text": ["Oil gas deal.\\n\\nPeace plan talks.", "Gas oil exports.\\n\\nPeace talks.",
+        ...              "Oil gas trade.\\n\\nPeace plan."]})
+        >>> "x: 3" in fit_topics(corpus, k=2, n_seeds=2, min_df=2).caveat()
+        True
+        """
+        self._check_fitted()
+        group = group or self.group
+        if group not in self.documents_.columns:
+            cols = ", ".join(map(str, self.documents_.columns))
+            raise CorpusError(
+                f"corpus has no column {group!r} (columns: {cols}). Pass group= one of these."
+            )
+        return prevalence_caveat(stats.group_sizes(self.documents_, group=group))
+
+    def fitting_note(self) -> str:
+        """How k was chosen and the model fitted, in one paragraph computed from the attributes.
+
+        Says whether k was given or chosen, on how many of the used units (a sample or all of
+        them) and with how many random starts, that the reported model was fitted once on all
+        used units, and on how many units its stability was measured.
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> corpus = pd.DataFrame({"doc_id": ["a", "b"], "event": ["x", "y"],
+        ...     "text": ["Oil gas deal.\\n\\nPeace plan talks.", "Gas oil exports.\\n\\nPeace talks plan."]})
+        >>> fit_topics(corpus, k=2, n_seeds=2, min_df=2).fitting_note().split(". ")[0]
+        'k = 2 was given'
+        """
+        self._check_fitted()
+        n_used = int(self.units_["used"].sum())
+        n_sample = int(self.units_["in_sample"].sum())
+        sampled = n_sample < n_used
+        where = (f"a random sample of {n_sample:,} of the {n_used:,} text units (seed "
+                 f"{self.random_state})" if sampled else f"all {n_used:,} text units")
+        method = "NMF on TF-IDF" if self.method == "nmf" else "LDA on word counts"
+        if self.selection_ is None:
+            first = f"k = {self.k_} was given"
+        else:
+            n = len(self.selection_)
+            first = (f"k = {self.k_} was chosen among {n} candidates, each fitted on {where} "
+                     f"with {self.selection_seeds_} random start"
+                     f"{'s' if self.selection_seeds_ != 1 else ''}")
+        n_rep = int((self.runs_["run"] == "seed").sum())
+        ref = self.runs_.iloc[0]
+        return (
+            f"{first}. The reported model ({method}, {self.k_} topics) was fitted once on all "
+            f"{int(ref['n_units']):,} text units from an {ref['init']} start; its stability "
+            f"comes from {n_rep} further fits from random starts on {where}."
+        )
 
     def __repr__(self) -> str:
         state = f"k_={self.k_}" if hasattr(self, "k_") else "not fitted"
@@ -772,57 +1102,106 @@ def _row_shares(matrix: np.ndarray) -> np.ndarray:
     return out
 
 
-def _auto_labels(tops: list[list[str]]) -> list[str]:
-    """Join the first terms; lengthen a label until it differs from the others."""
+def _auto_labels(
+    pools: list[list[str]], phrases: list[list[tuple[str, tuple[str, ...]]]]
+) -> list[str]:
+    """Phrases first, then relevant terms not already in a phrase; unique labels."""
     labels: list[str] = []
-    for terms in tops:
-        n = LABEL_TERMS
-        label = " / ".join(terms[:n]) if terms else "(no terms)"
-        while label in labels and n < len(terms):
+    for pool, found in zip(pools, phrases, strict=True):
+        parts: list[str] = []
+        covered: set[str] = set()
+        for phrase, words in found:
+            if len(parts) >= min(LABEL_PHRASES, LABEL_TERMS):
+                break
+            if covered.isdisjoint(words):
+                parts.append(phrase)
+                # a phrase covers its terms and their words ("vladimir putin" covers "putin")
+                covered.update(words)
+                covered.update(w for term in words for w in term.split(" "))
+        rest = [t for t in pool if t not in covered]
+        n = LABEL_TERMS - len(parts)
+        label = " / ".join(parts + rest[:n]) if parts or rest else "(no terms)"
+        while label in labels and n < len(rest):
             n += 1
-            label = " / ".join(terms[:n])
+            label = " / ".join(parts + rest[:n])
         if label in labels:
             label = f"{label} ({len(labels)})"
         labels.append(label)
     return labels
 
 
-def _zscore(values: np.ndarray) -> np.ndarray:
-    values = np.asarray(values, dtype=float)
-    sd = values.std()
-    if not np.isfinite(sd) or sd == 0:
-        return np.zeros_like(values)
-    return (values - values.mean()) / sd
+def _group_terms(corpus: pd.DataFrame, group: str, analyzer: object) -> np.ndarray:
+    """Tokens of the grouping's own values and of a ``<group>_label`` column, sorted."""
+    names: set[str] = set()
+    for col in (group, f"{group}_label"):
+        if col in corpus.columns:
+            for value in corpus[col].dropna().astype(str).unique():
+                # "2018-singapore" is one token; its parts ("singapore") name the group too
+                names.update(analyzer(value))
+                names.update(analyzer(re.sub(r"[-_/.]+", " ", value)))
+    return np.array(sorted(names), dtype=object)
 
 
-def _select_k(solutions: dict[int, _Solution]) -> pd.DataFrame:
-    """Per-k table and the chosen k (rule in the module docstring)."""
+def _select_k(solutions: dict[int, _Solution]) -> tuple[pd.DataFrame, str]:
+    """Per-k table and the rule in words (rule in the module docstring, step 8)."""
     ks = sorted(solutions)
-    table = pd.DataFrame({
-        "k": ks,
-        "coherence": [float(np.nanmean(solutions[k].coherence)) for k in ks],
-        "diversity": [solutions[k].diversity for k in ks],
-        "stability": [float(np.mean(solutions[k].stability)) for k in ks],
-        "n_stable": [int((solutions[k].stability >= STABLE_THRESHOLD).sum()) for k in ks],
-    })
-    eligible = table["diversity"].to_numpy() >= MIN_DIVERSITY
-    rule = f"diversity >= {MIN_DIVERSITY}"
-    if not eligible.any():
-        eligible = np.ones(len(ks), dtype=bool)
-        rule = f"no k reached diversity {MIN_DIVERSITY}; all candidates considered"
-    score = np.full(len(ks), np.nan)
-    coh = table["coherence"].to_numpy()[eligible]
-    stab = table["stability"].to_numpy()[eligible]
-    score[eligible] = (_zscore(np.nan_to_num(coh, nan=-1.0)) + _zscore(stab)) / 2
-    best = np.flatnonzero(eligible)[np.argmax(score[eligible])]  # argmax: first = smallest k
+    rows = []
+    for k in ks:
+        sol = solutions[k]
+        status = sol.status()
+        share = np.asarray(sol.share, dtype=float)
+        usable = status == "usable"
+        listed = np.isin(status, ["formula", "group names"])
+        rows.append({
+            "k": k,
+            "coherence": float(np.nanmean(sol.coherence)),
+            "diversity": sol.diversity,
+            "stability": float(np.mean(sol.stability)),
+            "largest_share": float(share.max()),
+            "largest_cut": largest_share_cut(k),
+            "formula_text": float(share[listed].sum()),
+            "n_usable": int(usable.sum()),
+            "usable_share": float(share[usable].sum()),
+        })
+    table = pd.DataFrame(rows)
+    reasons = []
+    for row in table.itertuples(index=False):
+        why = []
+        if not row.diversity >= MIN_DIVERSITY:
+            why.append(f"diversity {row.diversity:.2f} < {MIN_DIVERSITY}")
+        if row.largest_share > row.largest_cut:
+            why.append(f"one topic holds {row.largest_share:.1%} of the text "
+                       f"(> {row.largest_cut:.0%})")
+        if row.formula_text > MAX_LISTED_SHARE:
+            why.append(f"formula / group-name topics hold {row.formula_text:.1%} of the text")
+        reasons.append("; ".join(why))
+    eligible = np.array([r == "" for r in reasons])
     table["eligible"] = eligible
-    table["score"] = score
+    table["reason"] = pd.array(reasons, dtype="string")
+    considered = eligible if eligible.any() else np.ones(len(ks), dtype=bool)
+    # most usable topics, then more text in usable topics, then the smaller k
+    order = np.lexsort((table["k"].to_numpy(), -table["usable_share"].to_numpy(),
+                        -table["n_usable"].to_numpy()))
+    best = next(i for i in order if considered[i])
     table["chosen"] = np.arange(len(ks)) == best
-    table.attrs["rule"] = (
-        f"chosen k maximises the mean of z-scored coherence and stability among candidates "
-        f"with {rule}"
+    units = int(solutions[ks[0]].unit_weights.shape[0])
+    seeds = len(solutions[ks[0]].replicate_top)
+    rule = (
+        f"each candidate k was fitted on {units:,} text units with {seeds} random start"
+        f"{'s' if seeds != 1 else ''}; k = {ks[best]} has the most usable topics "
+        f"({int(table.at[best, 'n_usable'])}: recovered by most random starts, NPMI >= "
+        f"{MIN_COHERENCE:g}, not formula or group names), ties going to more text in usable "
+        "topics, then to the smaller k, "
     )
-    return table
+    if eligible.all():
+        rule += "and no candidate was degenerate"
+    elif eligible.any():
+        rule += (f"among the {int(eligible.sum())} of {len(ks)} candidates that are not "
+                 "degenerate (see the reason column)")
+    else:
+        rule += ("but every candidate is degenerate (see the reason column), so all were "
+                 "considered: read the topics with their status")
+    return table, rule
 
 
 def _n_resamples(n_docs: int) -> int:
@@ -866,6 +1245,8 @@ def fit_topics(
     unit: str = "paragraph",
     k_range: Sequence[int] = range(2, 9),
     n_seeds: int = 10,
+    selection_seeds: int = SELECTION_SEEDS,
+    sample_size: int | None = SAMPLE_SIZE,
     top_n: int = 10,
     dedupe: bool = False,
     min_df: int | float = 2,
@@ -895,7 +1276,13 @@ def fit_topics(
     k_range : sequence of int, default 2..8
         Candidates when ``k`` is None.
     n_seeds : int, default 10
-        Replicate runs from random starts for the stability measure.
+        Replicate runs from random starts for the stability measure of the reported model.
+    selection_seeds : int, default 3
+        Random starts per candidate k while choosing k (at most ``n_seeds``; they are reused
+        for the chosen k).
+    sample_size : int or None, default 5000
+        Used units in the sample on which k is chosen and stability measured; a corpus with
+        fewer is used whole. ``None``: always every unit.
     top_n : int, default 10
         Top terms per topic for coherence, diversity, stability and ``terms_``.
     dedupe : bool, default False
@@ -923,10 +1310,10 @@ def fit_topics(
     ...     "text": ["Oil gas deal.\\n\\nPeace plan talks.", "Gas oil exports.\\n\\nPeace talks plan."]})
     >>> model = fit_topics(corpus, k=2, n_seeds=2, min_df=2)
     >>> sorted(model.terms_.columns)
-    ['label', 'rank', 'stable', 'term', 'topic', 'weight']
+    ['label', 'rank', 'stable', 'status', 'term', 'topic', 'weight']
     """
     return TopicModel(
         group=group, k=k, method=method, unit=unit, k_range=k_range, n_seeds=n_seeds,
-        top_n=top_n, dedupe=dedupe, min_df=min_df, max_df=max_df, max_sentences=max_sentences,
+        selection_seeds=selection_seeds, sample_size=sample_size, top_n=top_n, dedupe=dedupe, min_df=min_df, max_df=max_df, max_sentences=max_sentences,
         window=window, labels=labels, random_state=random_state,
     ).fit(corpus)

@@ -9,13 +9,17 @@ import numpy as np
 import pytest
 
 from analysis.topic_metrics import (
+    RECOVERY_JACCARD,
     jaccard_matrix,
+    listed_share,
     match_topics,
+    matched_jaccard,
     npmi_coherence,
     npmi_matrix,
     relevance_scores,
     top_terms,
     topic_diversity,
+    topic_recovery,
     topic_stability,
 )
 
@@ -174,3 +178,39 @@ def test_relevance_rejects_bad_lambda_and_marks_zero_terms():
 def test_top_terms_order_and_ties():
     w = np.array([[0.0, 0.2, 0.9, 0.2], [1.0, 0.0, 0.0, 0.0]])
     assert top_terms(w, ["a", "b", "c", "d"], top_n=3) == [["c", "b", "d"], ["a"]]
+
+
+# ----------------------------------------------------------------- recovery and listed words
+def test_matched_jaccard_per_run_by_hand():
+    ref = [["a", "b", "c"], ["d", "e", "f"]]
+    runs = [
+        [["d", "e", "x"], ["a", "b", "c"]],  # topic 0 -> run topic 1 (J = 1); 1 -> 0 (2/4)
+        [["a", "y", "z"]],                   # one topic only: 0 -> J = 1/5, topic 1 unmatched
+    ]
+    m = matched_jaccard(ref, runs)
+    assert m.shape == (2, 2)
+    np.testing.assert_allclose(m, [[1.0, 0.5], [0.2, 0.0]])
+    # the mean over runs is the stability
+    np.testing.assert_allclose(topic_stability(ref, runs), [0.6, 0.25])
+
+
+def test_recovery_needs_more_than_half_of_the_top_words():
+    # 10-word lists: 6 shared words give J = 6/14 > 1/3 (recovered), 5 give 5/15 = 1/3 (not)
+    ref = [[f"w{i}" for i in range(10)]]
+    six = [[f"w{i}" for i in range(6)] + [f"x{i}" for i in range(4)]]
+    five = [[f"w{i}" for i in range(5)] + [f"x{i}" for i in range(5)]]
+    assert jaccard_matrix(ref, five)[0, 0] == pytest.approx(RECOVERY_JACCARD)
+    assert topic_recovery(ref, [six, five, six]).tolist() == [2]
+    assert topic_recovery(ref, [five, five]).tolist() == [0]
+    assert topic_recovery(ref, []).tolist() == [0]
+
+
+def test_listed_share_by_hand():
+    weights = np.array([
+        [0.40, 0.30, 0.20, 0.10, 0.00],  # top 3: thank .4, tax .3, bless .2 -> .6 / .9
+        [0.05, 0.50, 0.05, 0.40, 0.00],  # top 3: tax .5, jobs .4, thank .05 -> .05 / .95
+        [0.00, 0.00, 0.00, 0.00, 0.00],  # no weight -> 0
+    ])
+    terms = ["thank", "tax", "bless", "jobs", "god"]
+    out = listed_share(weights, terms, {"thank", "bless", "god"}, top_n=3)
+    np.testing.assert_allclose(out, [0.6 / 0.9, 0.05 / 0.95, 0.0])
