@@ -28,6 +28,7 @@ _MODULES: dict[str, tuple[str, ...]] = {
     "concordance": ('collocations', 'kwic', 'kwic_view', 'KwicView', 'sample_lines',),
     "corpus": ('cleaning_audit', 'load_corpus',),
     "events": ('assign_event', 'read_events',),
+    "findings": ('comparison_findings', 'corpus_findings', 'Finding', 'Findings', 'keyness_findings', 'read_findings', 'record_findings', 'sentiment_findings', 'topic_findings',),
     "keyness": ('keyness', 'keyness_from_counts', 'keyness_from_store', 'top_distinctive',),
     "lexicons": ('approximation_fidelity', 'compare_methods', 'difference_drivers', 'lexicon_contributions', 'MethodComparison', 'pattern_scores', 'rescore_without', 'top_contributions', 'topic_word_share', 'without_topic_words',),
     "passages": ('deduplicated', 'shared_passages',),

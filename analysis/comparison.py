@@ -156,6 +156,7 @@ def compare_groups(
     resampling: Resampling | None = None,
     n_boot: int | None = None,
     random_state: int | None = None,
+    unit: str = "articles",
 ) -> Comparison:
     """Run every group comparison of the suite on one corpus and grouping.
 
@@ -172,6 +173,8 @@ def compare_groups(
     aliases : actor table for the actor comparison (default: the bundled one)
     resampling : :class:`analysis.stats.Resampling` for every interval and test
     n_boot, random_state : short forms overriding those fields of ``resampling``
+    unit : what a document is in the caveat and the tests' sentences ("articles",
+        "speeches", "texts": :func:`analysis.settings.nouns`)
 
     Examples
     --------
@@ -187,7 +190,7 @@ def compare_groups(
     data = corpus.dropna(subset=[group])
     sizes = group_sizes(data, group=group)
     scored = sentence_sentiment(data, group=group, dedupe=dedupe, aliases=aliases)
-    sent = group_sentiment(scored, group=group, groups=groups, resampling=opts)
+    sent = group_sentiment(scored, group=group, groups=groups, resampling=opts, unit=unit)
     model = fit_topics(data, group=group, k=k, method=topic_method, n_seeds=n_seeds,
                        dedupe=dedupe, random_state=opts.random_state)
     boot = dict(n_boot=opts.n_boot, level=opts.level, random_state=opts.random_state)
@@ -195,7 +198,7 @@ def compare_groups(
     return Comparison(
         group=group,
         sizes=sizes,
-        caveat=caveat(sizes, pair=groups, resampling=opts),
+        caveat=caveat(sizes, pair=groups, resampling=opts, unit=unit),
         distinctive=distinctive_terms(data, group=group, top=top_terms, dedupe=dedupe),
         sentiment=sent,
         actors=actor_sentiment(scored, group=group, resampling=opts),
@@ -290,7 +293,7 @@ def plot_differences(differences: pd.DataFrame, *, sizes: pd.Series | dict,
             ax.set_xlabel(xlabel)
             ax.grid(axis="y", visible=False)
         head = contrasts[0] if len(contrasts) == 1 else "each group minus the rest"
-        fig.suptitle(group_title(f"Group differences ({head}) with 95% intervals over articles", sizes)
+        fig.suptitle(group_title(f"Group differences ({head}) with 95% intervals over documents", sizes)
                      + note, fontsize=11, fontweight="bold")
         fig.tight_layout()
     return fig

@@ -44,7 +44,7 @@ from scipy import stats
 from scipy.special import xlogy
 
 from . import config
-from .errors import CorpusError, CorpusWarning
+from .errors import CorpusError, CorpusWarning, NothingToShow
 from .stats import check_groups
 from .terms import CountSource, GroupCounts, group_counts
 from .validation import check_corpus
@@ -478,7 +478,8 @@ def keyness(
         and the prior)
     prior_scale : strength of the log-odds prior
     alpha : false discovery rate for ``passes_fdr``
-    dedupe : count passages shared between documents once
+    dedupe : count passages shared between documents once (raises
+        :class:`analysis.errors.NothingToShow` when that leaves a group without text)
 
     Returns
     -------
@@ -564,6 +565,13 @@ def _keyness_table(gc: GroupCounts, *, group: str, target: str | None, method: s
                    alpha: float, dedupe: bool) -> pd.DataFrame:
     if len(gc.groups) < 2:  # dedupe cannot remove groups, but stay safe
         raise CorpusError(f"column {group!r} needs two or more groups for keyness.")
+    emptied = [g for g, total in zip(gc.groups, gc.totals, strict=True) if total <= 0]
+    if dedupe and emptied:
+        raise NothingToShow(
+            f"counting shared passages once leaves group(s) {', '.join(map(repr, emptied))} "
+            "without a counted token: every passage of their documents repeats one printed "
+            "earlier (in doc_id order), so there is nothing left to compare."
+        )
     if target is None:
         targets = gc.groups[:1] if len(gc.groups) == 2 else list(gc.groups)
     else:

@@ -55,7 +55,7 @@ from sklearn.feature_extraction.text import CountVectorizer
 from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
 from . import config
-from .errors import CorpusError
+from .errors import CorpusError, NothingToShow
 from .sentiment import (
     SCORE_COLUMNS,
     TYPOGRAPHIC_QUOTES,
@@ -368,6 +368,11 @@ def difference_drivers(
     1    x - y    war  2500.0  5000.0   7250.0
     """
     names = sorted(contributions[group].astype(str).unique())
+    if groups is None and len(names) < 2:
+        raise NothingToShow(
+            "fewer than two groups use any word of VADER's lexicon ("
+            + (", ".join(names) or "none") + "): no word drives a difference between groups."
+        )
     tokens = contributions.groupby(group)["n_tokens"].first()
     tokens.index = tokens.index.astype(str)
     wide = contributions.pivot_table(index="word", columns=group, values="count", aggfunc="sum",

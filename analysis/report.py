@@ -17,9 +17,10 @@ parameters cell declares them), and writes
   text, never executed. ``no_input=True`` hides code cells (a reader's version).
 - ``<out>/NN_name.ipynb``: the executed notebook, with papermill/nbclient timing metadata
   removed so two runs on the same input give the same file.
-- ``<out>/index.html``: the contents (title, one-sentence summary and link per notebook)
-  and the run's facts: corpus, group column, groups and their document counts, random
-  state, the whole configuration (every key, its value and where it was set, and the same
+- ``<out>/index.html``: the contents (title, one-sentence summary and link per notebook,
+  and under each line the headline findings the notebook recorded with
+  :func:`analysis.findings.record_findings`, each with its uncertainty) and the run's
+  facts: corpus, group column, groups and their document counts, random state, the whole configuration (every key, its value and where it was set, and the same
   as an ``analysis.toml`` to reuse), package versions and the run date (the date is the only value that differs between
   two runs on the same input; it is written only here, never into figures or CSVs).
 - ``<figures_dir>/*.png|svg|csv``: written by the notebooks through
@@ -238,6 +239,11 @@ class _Entry:
     @property
     def html_name(self) -> str:
         return self.path.stem + ".html"
+
+    @property
+    def findings_name(self) -> str:
+        """``NN_findings``: the CSV (in the figures folder) where notebook NN records findings."""
+        return self.path.stem.split("_", 1)[0] + "_findings"
 
 
 class NotebookFailed(RuntimeError):
@@ -490,6 +496,8 @@ body { font-family: system-ui, -apple-system, "Segoe UI", sans-serif; max-width:
 h1 { font-size: 1.6em; } h2 { font-size: 1.2em; margin-top: 1.6em; }
 ol.contents li { margin-bottom: 0.5em; }
 ol.contents .summary { color: #444; }
+ul.findings { margin: 0.2em 0 0.6em 0; padding-left: 1.2em; font-size: 0.95em; }
+ul.findings li { margin-bottom: 0.15em; }
 table { border-collapse: collapse; } th, td { text-align: left; padding: 0.2em 1em 0.2em 0; }
 th { font-weight: 600; } .note { color: #555; font-size: 0.9em; }
 """
@@ -508,6 +516,13 @@ def _config_rows(cfg: AnalysisConfig) -> str:
     return "\n".join(rows)
 
 
+def _findings_html(texts: Sequence[str]) -> str:
+    if not texts:
+        return ""
+    items = "".join(f"<li>{html.escape(t)}</li>" for t in texts)
+    return f'\n<ul class="findings">{items}</ul>'
+
+
 def _index_html(
     entries: Sequence[_Entry],
     facts: _Facts,
@@ -515,12 +530,15 @@ def _index_html(
     cfg: AnalysisConfig,
     no_input: bool,
     run_date: str,
+    findings: Mapping[str, Sequence[str]] | None = None,
 ) -> str:
     e = html.escape
     random_state = cfg.random_state
+    findings = findings or {}
     items = "\n".join(
         f'<li><a href="{e(entry.html_name)}">{e(entry.title)}</a>'
         + (f' <span class="summary">&mdash; {e(entry.summary)}</span>' if entry.summary else "")
+        + _findings_html(findings.get(entry.path.stem, ()))
         + "</li>"
         for entry in entries
     )
@@ -841,12 +859,17 @@ def render_report(
             )
             (stage / entry.html_name).write_text(body, encoding="utf-8")
             say(f"{tag}: done in {t1 - t0:.1f} s (+ {time.perf_counter() - t1:.1f} s to HTML)")
+        from .findings import read_findings
+
         index = _index_html(
             entries,
             facts,
             cfg=cfg,
             no_input=no_input,
             run_date=dt.date.today().isoformat(),
+            findings={entry.path.stem: [f.text for f in read_findings(fig_stage,
+                                                                     entry.findings_name)]
+                      for entry in entries},
         )
         (stage / "index.html").write_text(index, encoding="utf-8")
         _keep_other_files(fig_dir, fig_stage)

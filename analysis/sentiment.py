@@ -512,6 +512,7 @@ def group_sentiment(
     n_boot: int | None = None,
     level: float | None = None,
     random_state: int | None = None,
+    unit: str = "articles",
 ) -> GroupSentiment:
     """Per-group mean compound and shares of positive/negative sentences, with honest uncertainty.
 
@@ -541,6 +542,8 @@ def group_sentiment(
         per-document values, each article counts once
     resampling : :class:`analysis.stats.Resampling` (replicates, level, seed, test options)
     n_boot, level, random_state : short forms overriding those fields of ``resampling``
+    unit : what a document is in the tests' sentences (``test``) and the caveat
+        ("articles", "speeches", "texts": :func:`analysis.settings.nouns`)
 
     Examples
     --------
@@ -583,7 +586,7 @@ def group_sentiment(
     labels = docs[group].astype(str).to_numpy()
     tests = pd.DataFrame([
         _permutation_for(docs[row.measure].to_numpy(dtype=float), labels, row.measure, row,
-                         opts).as_row("articles")
+                         opts).as_row(unit)
         for row in diff.itertuples()
     ], index=diff.index)
     differences = pd.concat([diff, tests], axis=1)
@@ -591,7 +594,8 @@ def group_sentiment(
         summary=summary,
         documents=docs,
         differences=differences,
-        caveat=stats.caveat(stats.group_sizes(data, group=group), pair=groups, resampling=opts),
+        caveat=stats.caveat(stats.group_sizes(data, group=group), pair=groups, resampling=opts,
+                            unit=unit),
     )
 
 

@@ -27,6 +27,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
 from . import config, plots, stats
+from .errors import NothingToShow
 from .sentiment import document_sentiment
 
 __all__ = [
@@ -233,6 +234,9 @@ def plot_contributions(
     >>> len(fig.axes)
     2
     """
+    if top.empty:
+        raise NothingToShow("no sentence uses a word of VADER's lexicon, so no word carries "
+                            "valence in any group.")
     colors = plots.group_colors(top[group])
     sizes = _sizes(scored, group)
     order, left_out = plots.shown_groups(
@@ -285,7 +289,7 @@ def plot_position(
     ...                   "position": [0.0, 1.0, 0.0, 1.0], "compound": [0.6, 0.0, -0.2, 0.1]})
     >>> fig = plot_position(position_sentiment(s, bins=2, n_boot=50), scored=s)
     >>> fig.axes[0].get_xlabel()
-    'position in the article (0 = first sentence, 1 = last)'
+    'position in the document (0 = first sentence, 1 = last)'
     """
     colors = plots.group_colors(position[group])
     sizes = _sizes(scored, group)
@@ -303,9 +307,9 @@ def plot_position(
                         fmt="o-", color=colors[g], capsize=3, lw=1.4, label=g)
         ax.axhline(0, color="0.5", lw=0.8, ls="--")
         ax.set_xlim(0, 1)
-        ax.set_xlabel("position in the article (0 = first sentence, 1 = last)")
+        ax.set_xlabel("position in the document (0 = first sentence, 1 = last)")
         ax.set_ylabel("mean VADER compound")
-        ax.set_title(plots.group_title("Sentiment along the article", sizes))
+        ax.set_title(plots.group_title("Sentiment along the document", sizes))
         ax.legend(loc="best", fontsize=8)
         plots.footnote(fig, "\n".join(n for n in (
             "points: pooled mean of the sentences in each slice; bars: bootstrap interval over "

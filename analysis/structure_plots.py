@@ -23,9 +23,12 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from analysis import config
-from analysis.plots import group_colors, group_order, group_title, style
+from analysis.plots import fit_height, footnote, group_colors, group_title, shown_groups, style
 
-__all__ = ["plot_speakers"]
+__all__ = ["MAX_GROUPS", "plot_speakers"]
+
+#: Groups drawn side by side for each speaker; more would make every bar a sliver.
+MAX_GROUPS: int = 6
 
 
 def plot_speakers(table: pd.DataFrame, *, group: str = config.DEFAULT_GROUP,
@@ -48,16 +51,20 @@ def plot_speakers(table: pd.DataFrame, *, group: str = config.DEFAULT_GROUP,
     Returns
     -------
     matplotlib.figure.Figure
-        Bars are labelled with the number of documents quoting the speaker ("2 docs").
+        Bars are labelled with the number of documents quoting the speaker ("2 docs"). With
+        more than :data:`MAX_GROUPS` groups the largest are drawn and a footnote says how many
+        are left out (the table has every group).
     """
-    order = group_order(table[group])
+    present = {str(g): int(dict(sizes).get(g, dict(sizes).get(str(g), 0)))
+               for g in table[group].dropna().unique()}
+    order, left_out = shown_groups(present, max_groups=MAX_GROUPS)
     colors = group_colors(table[group])
     totals = table.groupby("speaker")["quotes"].sum()
     speakers = sorted(totals.index, key=lambda s: (-totals[s], s))[:top]
     n_groups = max(len(order), 1)
     height = 0.8 / n_groups
     with style():
-        fig, ax = plt.subplots(figsize=(8.0, max(2.5, 0.55 * len(speakers) + 1.6)))
+        fig, ax = plt.subplots(figsize=(8.0, fit_height(max(2.5, 0.55 * len(speakers) + 1.6))))
         y = np.arange(len(speakers), dtype=float)
         for k, g in enumerate(order):
             part = table[table[group].astype(str) == g].set_index("speaker")
@@ -72,6 +79,9 @@ def plot_speakers(table: pd.DataFrame, *, group: str = config.DEFAULT_GROUP,
         ax.invert_yaxis()
         ax.set_xlabel("quotations")
         ax.set_title(group_title(title, sizes))
-        ax.legend(title=group, loc="lower right", fontsize=8)
-        fig.tight_layout()
+        ax.legend(title=group, loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8)
+        if left_out:
+            footnote(fig, left_out)
+        else:
+            fig.tight_layout()
     return fig

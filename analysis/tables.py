@@ -25,11 +25,12 @@ Examples
 
 from __future__ import annotations
 
+import contextlib
 import html
 import math
 import operator
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -38,12 +39,15 @@ import pandas as pd
 from pandas.api.types import is_bool_dtype, is_numeric_dtype
 
 from . import config
+from .errors import NothingToShow
 
 __all__ = [
     "TABLE_CSS",
     "TABLE_ROWS",
+    "Note",
     "ShownTable",
     "count_noun",
+    "explain_if_empty",
     "format_count",
     "format_log_count",
     "html_table",
@@ -462,3 +466,55 @@ def top_rows(
         caption = _csv_note(name, whole=True)
     return ShownTable(rows=shown.reset_index(drop=True), n_total=total, caption=caption,
                       path=path, digits=digits)
+
+
+# --------------------------------------------------------------------------- empty sections
+
+
+@dataclass(frozen=True)
+class Note:
+    """A line of prose for a page (shown as Markdown in a notebook, escaped)."""
+
+    text: str
+
+    def _repr_markdown_(self) -> str:
+        return f"*{html.escape(self.text, quote=False)}*"
+
+    def __repr__(self) -> str:
+        return self.text
+
+
+def _display(obj: object) -> None:
+    from IPython.display import display
+
+    display(obj)
+
+
+@contextlib.contextmanager
+def explain_if_empty(*, show: Callable[[object], object] | None = None) -> Iterator[None]:
+    """Run one section of a page; if the data hold nothing for it to show, say so and go on.
+
+    A :class:`analysis.errors.NothingToShow` raised inside the block (no term leans to
+    either side, a group left without text ...) is shown as a :class:`Note` with its message,
+    so the page reads "Nothing to show here: ..." and the notebook continues with the next
+    section. Every other error propagates.
+
+    Parameters
+    ----------
+    show : how the note is shown (default: IPython's ``display``)
+
+    Examples
+    --------
+    >>> with explain_if_empty(show=print):
+    ...     raise NothingToShow("no term leans to either side of x vs y.")
+    Nothing to show here: no term leans to either side of x vs y.
+    >>> with explain_if_empty(show=print):
+    ...     raise KeyError("a real bug")
+    Traceback (most recent call last):
+    ...
+    KeyError: 'a real bug'
+    """
+    try:
+        yield
+    except NothingToShow as exc:
+        (show or _display)(Note(f"Nothing to show here: {exc}"))

@@ -42,7 +42,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
 from . import config
-from .errors import CorpusError
+from .errors import CorpusError, NothingToShow
 from .keyness import top_distinctive
 from .plots import (
     MAX_DOCUMENT_ROWS,
@@ -114,7 +114,7 @@ def plot_top_terms(
              "term frequency")
     groups = sorted(frequencies[group].dropna().astype(str).unique())
     if not groups:
-        raise CorpusError("the term frequency table is empty: nothing to plot.")
+        raise NothingToShow("the term frequency table is empty: no term was counted.")
     colors = group_colors(groups)
     labels = frequencies[group].astype(str)
     sizes = {g: int(frequencies.loc[labels == g, "n_docs_group"].iloc[0]) for g in groups}
@@ -153,7 +153,7 @@ def plot_top_terms(
 def _one_comparison(table: pd.DataFrame, target: str | None) -> pd.DataFrame:
     targets = list(dict.fromkeys(table["target"].astype(str)))
     if not targets:
-        raise CorpusError("the keyness table is empty: nothing to plot.")
+        raise NothingToShow("the keyness table is empty: no term was tested.")
     if target is None:
         target = targets[0]
     if str(target) not in targets:
@@ -243,7 +243,10 @@ def plot_keyness(
     neg = picked[picked["side"] == "reference"].iloc[::-1]
     shown = pd.concat([pos, neg])
     if shown.empty:
-        raise CorpusError("no term leans to either side: nothing to plot.")
+        raise NothingToShow(
+            f"no term leans to either side of {tgt} vs {ref}: all {len(table):,} terms tested "
+            "are used at the same rate in both, so there are no distinctive terms to plot."
+        )
     with style():
         fig, ax = plt.subplots(figsize=(8.0, 0.3 * len(shown) + 1.9))
         y = np.arange(len(shown))
@@ -379,10 +382,36 @@ def plot_keyness_scatter(
                   f"hollow / {_SINGLE_MARK}: favoured count from one document; "
                   "points jittered slightly")
         if texts:  # after the layout is final: adjustText works in display coordinates
-            adjust_text(texts, x=xs, y=ys, ax=ax, iter_lim=600, time_lim=None,
+            near = _nearest_points(xs, ys, pick)  # repelling every point is slow at size
+            adjust_text(texts, x=xs[near], y=ys[near], ax=ax, iter_lim=600, time_lim=None,
                         expand=(1.3, 1.6),
                         arrowprops={"arrowstyle": "-", "color": "0.5", "lw": 0.5})
     return fig
+
+
+#: Points a label of the keyness scatter is kept off: the ones nearest the labelled points.
+LABEL_OBSTACLES: int = 200
+
+
+def _nearest_points(xs: np.ndarray, ys: np.ndarray, pick: Sequence[int], *,
+                    n: int = LABEL_OBSTACLES) -> np.ndarray:
+    """Indices of the ``n`` points nearest (on the log axes) to any labelled point.
+
+    Labels are placed among these points only: adjustText's cost grows with every point it
+    repels, and a label is never moved far from its own point.
+
+    Examples
+    --------
+    >>> xs = np.array([1.0, 10.0, 100.0, 1000.0]); ys = xs.copy()
+    >>> _nearest_points(xs, ys, [3], n=2).tolist()
+    [2, 3]
+    """
+    if len(xs) <= n:
+        return np.arange(len(xs))
+    lx, ly = np.log10(xs), np.log10(ys)
+    px, py = lx[list(pick)], ly[list(pick)]
+    dist = np.min(np.hypot(lx[:, None] - px[None, :], ly[:, None] - py[None, :]), axis=1)
+    return np.sort(np.argsort(dist, kind="stable")[:n])
 
 
 # --------------------------------------------------------------------------- heatmap
@@ -392,7 +421,7 @@ def plot_term_heatmap(
     table: pd.DataFrame,
     *,
     group: str = config.DEFAULT_GROUP,
-    title: str = "Which article each distinctive term comes from",
+    title: str = "Which document each distinctive term comes from",
 ) -> Figure:
     """Documents (rows, grouped) x terms (columns): rate as colour, count as number.
 

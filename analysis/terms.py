@@ -34,7 +34,7 @@ from scipy import sparse
 from sklearn.feature_extraction.text import CountVectorizer
 
 from . import config
-from .errors import CorpusError, CorpusWarning
+from .errors import CorpusError, CorpusWarning, NothingToShow
 from .passages import deduplicated
 from .validation import check_corpus, corpus_texts
 
@@ -508,7 +508,7 @@ def document_term_table(
     ngram_range = _check_ngram_range(ngram_range)
     terms = list(dict.fromkeys(str(t) for t in terms))
     if not terms:
-        raise ValueError("terms is empty: pass the terms to show")
+        raise NothingToShow("the list of terms is empty, so no term is placed in the documents.")
     corpus = corpus_for_counts(corpus, group=group, dedupe=dedupe)
     corpus = corpus.loc[corpus[group].notna()]
     order = np.lexsort((np.arange(len(corpus)), corpus[group].astype(str).to_numpy()))

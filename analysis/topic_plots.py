@@ -324,6 +324,8 @@ def plot_doc_topics(model: TopicModel, *, group: str | None = None,
     group = group or model.group
     if per_document is None:
         per_document = model.doc_topics(group)
+    if per_document["doc_id"].nunique() > plots.MAX_DOCUMENT_ROWS:
+        return _group_topic_heatmap(model, per_document, group=group)
     wide = per_document.pivot(index="doc_id", columns="topic", values="share")
     doc_groups = per_document.drop_duplicates("doc_id").set_index("doc_id")[group]
     order = sorted(wide.index, key=lambda d: (pd.isna(doc_groups[d]), str(doc_groups[d]), str(d)))
@@ -332,7 +334,8 @@ def plot_doc_topics(model: TopicModel, *, group: str | None = None,
     colors = plots.group_colors(doc_groups)
     sizes = _sizes(model, group)
     with plots.style():
-        fig, ax = plt.subplots(figsize=(1.1 * wide.shape[1] + 3.0, 0.45 * wide.shape[0] + 2.6))
+        fig, ax = plt.subplots(figsize=(plots.fit_height(1.1 * wide.shape[1] + 3.0),
+                                        plots.fit_height(0.45 * wide.shape[0] + 2.6)))
         im = ax.imshow(wide.to_numpy(dtype=float), cmap=plots.SEQUENTIAL_CMAP, vmin=0,
                        vmax=max(float(np.nanmax(wide.to_numpy(dtype=float))), 1e-9),
                        aspect="auto")
@@ -354,7 +357,48 @@ def plot_doc_topics(model: TopicModel, *, group: str | None = None,
             g = doc_groups[d]
             tick.set_color(colors.get(str(g), "black") if not pd.isna(g) else "black")
         ax.grid(False)
-        fig.colorbar(im, ax=ax, label="topic share of the article", shrink=0.8)
-        ax.set_title(plots.group_title("Topic shares per article", sizes))
+        fig.colorbar(im, ax=ax, label="topic share of the document", shrink=0.8)
+        ax.set_title(plots.group_title("Topic shares per document", sizes))
         fig.tight_layout()
+    return fig
+
+
+def _group_topic_heatmap(model: TopicModel, per_document: pd.DataFrame, *, group: str) -> Figure:
+    """Groups x topics: the mean of the documents' topic shares (too many documents for rows).
+
+    The many-documents form of :func:`plot_doc_topics`: one row per group (the largest
+    :data:`analysis.plots.MAX_GROUPS_SHOWN`, the others counted in the footnote), the number
+    in each cell the mean share over the group's documents; every document's own shares stay
+    in the CSV beside the figure.
+    """
+    docs = per_document.drop_duplicates("doc_id")
+    sizes = docs[group].dropna().astype(str).value_counts()
+    order, left_out = plots.shown_groups(sizes.to_dict())
+    data = per_document.dropna(subset=[group])
+    data = data.assign(**{group: data[group].astype(str)})
+    wide = data.pivot_table(index=group, columns="topic", values="share",
+                            aggfunc="mean").loc[order]
+    values = wide.to_numpy(dtype=float)
+    top = max(float(np.nanmax(values)), 1e-9)
+    labels = topic_display_labels(model)
+    colors = plots.group_colors(sizes.index)
+    with plots.style():
+        fig, ax = plt.subplots(figsize=(plots.fit_height(1.1 * wide.shape[1] + 3.5),
+                                        plots.fit_height(0.45 * len(order) + 2.8)))
+        im = ax.imshow(values, cmap=plots.SEQUENTIAL_CMAP, vmin=0, vmax=top, aspect="auto")
+        for (i, j), v in np.ndenumerate(values):
+            ax.text(j, i, f"{v:.2f}", ha="center", va="center", fontsize=7,
+                    color="white" if v < 0.6 * top else "black")
+        ax.set_xticks(range(wide.shape[1]), [_wrap(labels[int(t)], 18) for t in wide.columns],
+                      fontsize=7, rotation=0)
+        ax.set_yticks(range(len(order)), [f"{g} (n = {int(sizes[g]):,})" for g in order],
+                      fontsize=8)
+        for tick, g in zip(ax.get_yticklabels(), order, strict=True):
+            tick.set_color(colors.get(g, "black"))
+        ax.grid(False)
+        fig.colorbar(im, ax=ax, label="mean topic share of the group's documents", shrink=0.8)
+        ax.set_title(plots.group_title("Mean topic shares per group", sizes.to_dict()))
+        plots.footnote(fig, "\n".join(n for n in (
+            f"{len(docs):,} documents are too many for one row each: the CSV beside the figure "
+            "has every document's shares", left_out) if n))
     return fig

@@ -239,3 +239,67 @@ def speech_report(tmp_path_factory):
                 "stderr": done.stderr}
 
     return _shared_render(tmp_path_factory, "speeches", build)
+
+
+# --- issue 12 (any corpus, any size): generated corpora rendered end to end ---------------
+# Each corpus is made here (no third-party text: synthetic_corpus resamples the seeds'
+# paragraphs; the identical texts are written below), rendered once per session and shared by
+# every assertion in tests/test_scale_renders.py. Texts are short and k is fixed, because these
+# renders test size and grouping, not the choice of k.
+SCALE_WORDS = 150
+
+
+def write_identical_corpus(path):
+    """Four near-identical texts in two groups ``a`` and ``b`` (column ``side``): each group
+    holds the same two texts, so no term, tone or topic distinguishes the groups."""
+    import pandas as pd
+
+    base = ("The council met on Tuesday to discuss the budget for the coming year. Members "
+            "spoke about schools, roads and the new library.\n\nThe meeting ended after two "
+            "hours with a vote to meet again next month.")
+    rows = [("t1", "a", base + " One more item."), ("t2", "a", base + " Two more items."),
+            ("t3", "b", base + " One more item."), ("t4", "b", base + " Two more items.")]
+    pd.DataFrame(rows, columns=["doc_id", "side", "text"]).to_csv(path, index=False)
+    return path
+
+
+def _scale_report(tmp_path_factory, key, *, n_docs, n_groups):
+    from analysis.synthetic import synthetic_corpus, write_corpus
+
+    def build(folder):
+        corpus = synthetic_corpus(n_docs, n_groups=n_groups, words_per_doc=SCALE_WORDS)
+        path = write_corpus(corpus, folder / "corpus", fmt="csv")
+        return {"corpus": str(path), "text_column": "text",
+                **_render_into(folder, source=path, group="group", k=4)}
+
+    return _shared_render(tmp_path_factory, key, build)
+
+
+@pytest.fixture(scope="session")
+def large_report(tmp_path_factory):
+    """1,200 generated texts in two groups of 600 (sampled permutation tests)."""
+    return _scale_report(tmp_path_factory, "large-2", n_docs=1200, n_groups=2)
+
+
+@pytest.fixture(scope="session")
+def three_group_report(tmp_path_factory):
+    """150 generated texts in three groups of 50 (each group against the rest)."""
+    return _scale_report(tmp_path_factory, "three-groups", n_docs=150, n_groups=3)
+
+
+@pytest.fixture(scope="session")
+def many_group_report(tmp_path_factory):
+    """465 generated texts in 155 groups of 3 (figures show the largest groups)."""
+    return _scale_report(tmp_path_factory, "many-groups", n_docs=465, n_groups=155)
+
+
+@pytest.fixture(scope="session")
+def identical_report(tmp_path_factory):
+    """Four near-identical texts in two groups: nothing distinguishes the groups."""
+
+    def build(folder):
+        corpus = write_identical_corpus(folder / "identical.csv")
+        return {"corpus": str(corpus), "text_column": "text",
+                **_render_into(folder, source=corpus, group="side", k=2)}
+
+    return _shared_render(tmp_path_factory, "identical", build)
