@@ -269,7 +269,7 @@ def _scale_report(tmp_path_factory, key, *, n_docs, n_groups):
     def build(folder):
         corpus = synthetic_corpus(n_docs, n_groups=n_groups, words_per_doc=SCALE_WORDS)
         path = write_corpus(corpus, folder / "corpus", fmt="csv")
-        return {"corpus": str(path), "text_column": "text",
+        return {"corpus": str(path),
                 **_render_into(folder, source=path, group="group", k=4)}
 
     return _shared_render(tmp_path_factory, key, build)
@@ -299,7 +299,7 @@ def identical_report(tmp_path_factory):
 
     def build(folder):
         corpus = write_identical_corpus(folder / "identical.csv")
-        return {"corpus": str(corpus), "text_column": "text",
+        return {"corpus": str(corpus),
                 **_render_into(folder, source=corpus, group="side", k=2)}
 
     return _shared_render(tmp_path_factory, "identical", build)
