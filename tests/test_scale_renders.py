@@ -33,15 +33,8 @@ pytestmark = pytest.mark.slow
 
 #: The issue's limit on figure height.
 MAX_PNG_PX = 2500
-#: Notebook 03 refits the topic model with shared passages counted once; on the identical
-#: texts that leaves no vocabulary and analysis.topics raises (CorpusError "no term is left for
-#: the topic model"). The topics rework (branch ``topics``) no longer does; remove this mark
-#: when it is merged (strict: the suite fails as soon as the render passes).
-TOPICS_REFIT = pytest.mark.xfail(
-    strict=True, reason="notebook 03 cell 24: fit_topics(dedupe=True) raises on a corpus whose "
-    "passages are all shared; fixed by the topics rework")
 RENDERS = ["seed_report", "large_report", "three_group_report", "many_group_report",
-           "speech_report", pytest.param("identical_report", marks=TOPICS_REFIT)]
+           "speech_report", "identical_report"]
 SAMPLED_WORDS = re.compile(r"\bexact\b|\bevery way\b|\bevery relabelling\b", re.IGNORECASE)
 DATA_PNG = re.compile(r"data:image/png;base64,([A-Za-z0-9+/=]+)")
 
@@ -178,7 +171,6 @@ def test_many_small_groups_show_the_largest_and_say_how_many_are_left_out(many_g
     assert len(keyness_figures) == 4
 
 
-@TOPICS_REFIT
 def test_identical_groups_say_nothing_leans_and_go_on(identical_report):
     terms = page_text(pages(identical_report)["01_term_frequency.html"])
     # The two groups hold the same two texts: every term has the same rate on both sides.
