@@ -73,6 +73,9 @@ __all__ = [
 
 #: Score columns returned by :func:`score_sentences`, in order.
 SCORE_COLUMNS: tuple[str, ...] = ("compound", "pos", "neu", "neg")
+#: Columns :func:`sentence_sentiment` adds to the sentences; a group column may not share a name.
+SENTENCE_COLUMNS: tuple[str, ...] = ("paragraph", "sentence", "start", "end", "quoted_share",
+                                     "actors", "position", "voice", "speaker", *SCORE_COLUMNS)
 #: Per-document / per-group measures, in the order tables show them.
 MEASURES: tuple[str, ...] = ("mean_compound", "share_positive", "share_negative")
 #: A sentence is "quoted" when at least half of its characters lie inside quotation marks
@@ -351,6 +354,12 @@ def sentence_sentiment(
         f"Pass group= the grouping column (default {config.DEFAULT_GROUP!r}), e.g. the one "
         "the corpus was loaded with.",
     )
+    if group in SENTENCE_COLUMNS:
+        raise CorpusError(
+            f"sentence_sentiment: the group column {group!r} has the name of a column the "
+            f"sentence table adds ({', '.join(SENTENCE_COLUMNS)}). Rename it in the corpus "
+            f"(e.g. corpus.rename(columns={{{group!r}: {group + '_name'!r}}})) and pass that name."
+        )
     if len(corpus) and corpus[group].isna().all():
         filled = [str(c) for c in corpus.columns
                   if c not in ("doc_id", "text", "raw_text", group) and corpus[c].notna().any()]

@@ -650,3 +650,14 @@ def test_scale_sentences_of_many_news_length_documents(seed_corpus):
     assert (copies.nunique() == 1).all()
     assert scores["compound"].tolist() == full["compound"].tolist()
     assert t_full * 10_000 / n_docs < 600
+
+
+def test_a_group_column_named_like_a_sentence_column_gets_a_clear_error():
+    # A speeches table grouped by "speaker" would collide with the quote speaker column.
+    corpus = pd.DataFrame({"doc_id": ["a", "b"], "speaker": ["Ann", "Bo"],
+                           "text": ["We met. It went well.", "They left."]})
+    with pytest.raises(CorpusError, match=r"group column 'speaker' has the name of a column"):
+        sentiment.sentence_sentiment(corpus, group="speaker")
+    renamed = corpus.rename(columns={"speaker": "speaker_name"})
+    out = sentiment.sentence_sentiment(renamed, group="speaker_name")
+    assert out["speaker_name"].tolist() == ["Ann", "Ann", "Bo"]
