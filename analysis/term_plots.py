@@ -460,14 +460,9 @@ def plot_term_heatmap(
     with style():
         fig, ax = plt.subplots(figsize=(fit_height(max(6.0, 0.42 * len(terms) + 2.8)),
                                         fit_height(0.42 * len(docs) + 2.6)))
-        im = ax.imshow(values, aspect="auto", cmap=SEQUENTIAL_CMAP,
-                       vmin=0.0, vmax=float(values.max()) or 1.0)
-        cutoff = (float(values.max()) or 1.0) * 0.55
-        for (i, j), count in np.ndenumerate(wide_count.to_numpy()):
-            if count:
-                ax.text(j, i, str(int(count)), ha="center", va="center", fontsize=7,
-                        color="black" if values[i, j] > cutoff else "white")
-        ax.set_xticks(np.arange(len(terms)), terms, rotation=55, ha="right", fontsize=8)
+        counts = wide_count.to_numpy()
+        im = _annotated_heatmap(ax, values, [[str(int(c)) if c else "" for c in row]
+                                             for row in counts], terms)
         ax.set_yticks(np.arange(len(docs)), [f"{d} ({g})" for d, g in doc_group.items()],
                       fontsize=8)
         for tick, g in zip(ax.get_yticklabels(), doc_group, strict=True):
@@ -527,14 +522,9 @@ def _group_term_heatmap(table: pd.DataFrame, *, group: str, title: str) -> Figur
     with style():
         fig, ax = plt.subplots(figsize=(fit_height(max(6.0, 0.42 * len(terms) + 3.2)),
                                         fit_height(0.5 * len(order) + 2.8)))
-        im = ax.imshow(values, aspect="auto", cmap=SEQUENTIAL_CMAP,
-                       vmin=0.0, vmax=float(values.max()) or 1.0)
-        cutoff = (float(values.max()) or 1.0) * 0.55
-        for (i, j), used in np.ndenumerate(docs.to_numpy()):
-            share = used / max(int(sizes[order[i]]), 1)
-            ax.text(j, i, f"{share:.0%}", ha="center", va="center", fontsize=7,
-                    color="black" if values[i, j] > cutoff else "white")
-        ax.set_xticks(np.arange(len(terms)), terms, rotation=55, ha="right", fontsize=8)
+        shares = [[f"{used / max(int(sizes[g]), 1):.0%}" for used in row]
+                  for g, row in zip(order, docs.to_numpy(), strict=True)]
+        im = _annotated_heatmap(ax, values, shares, terms)
         ax.set_yticks(np.arange(len(order)), [f"{g} (n = {int(sizes[g]):,})" for g in order],
                       fontsize=8)
         for tick, g in zip(ax.get_yticklabels(), order, strict=True):
@@ -548,3 +538,17 @@ def _group_term_heatmap(table: pd.DataFrame, *, group: str, title: str) -> Figur
             f"{n_docs:,} documents are too many for one row each: the CSV beside the figure "
             "lists every document", left_out) if n))
     return fig
+
+
+def _annotated_heatmap(ax, values: np.ndarray, labels: Sequence[Sequence[str]],
+                       terms: Sequence[str]):
+    """Rate matrix as colour, ``labels`` written in each non-empty cell, terms on the x axis."""
+    im = ax.imshow(values, aspect="auto", cmap=SEQUENTIAL_CMAP,
+                   vmin=0.0, vmax=float(values.max()) or 1.0)
+    cutoff = (float(values.max()) or 1.0) * 0.55
+    for (i, j), value in np.ndenumerate(values):
+        if labels[i][j]:
+            ax.text(j, i, labels[i][j], ha="center", va="center", fontsize=7,
+                    color="black" if value > cutoff else "white")
+    ax.set_xticks(np.arange(len(terms)), terms, rotation=55, ha="right", fontsize=8)
+    return im
