@@ -24,6 +24,9 @@ SEEDS_DIR: Path = REPO_ROOT / "seeds"
 NOTEBOOKS_DIR: Path = REPO_ROOT / "notebooks"
 FIGURES_DIR: Path = REPO_ROOT / "figures"
 REPORTS_DIR: Path = REPO_ROOT / "reports"
+#: Where prepared stores go when the configuration names none (one folder per corpus and
+#: settings; ``make clean`` removes them).
+STORES_DIR: Path = REPO_ROOT / "build" / "stores"
 
 #: File names looked for beside a folder of texts.
 MANIFEST_NAME: str = "manifest.csv"
@@ -44,3 +47,28 @@ CI_LEVEL: float = 0.95
 #: VADER's conventional thresholds (Hutto & Gilbert 2014).
 VADER_POS: float = 0.05
 VADER_NEG: float = -0.05
+
+
+def beside(source: str | Path | None, name: str, *, folders_only: bool) -> str:
+    """The file ``name`` beside a corpus (absolute path), or ``"none"`` when there is none.
+
+    ``source`` is a folder of texts (the file is looked for in it), a table (in its folder,
+    unless ``folders_only``) or ``None`` (the bundled seeds). This is what ``"auto"`` means for
+    the ``manifest`` and ``events`` settings.
+
+    Examples
+    --------
+    >>> beside(None, EVENTS_NAME, folders_only=False) == str(SEEDS_DIR / EVENTS_NAME)
+    True
+    >>> beside("/no/such/table.csv", MANIFEST_NAME, folders_only=True)
+    'none'
+    """
+    path = Path(source) if source is not None else SEEDS_DIR
+    if path.is_dir():
+        folder = path
+    elif folders_only:
+        return "none"
+    else:
+        folder = path.parent
+    candidate = folder / name
+    return str(candidate.resolve()) if candidate.is_file() else "none"

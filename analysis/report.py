@@ -445,16 +445,27 @@ def _corpus_label(source: str | None) -> str:
     return str(source)
 
 
-def _corpus_facts(cfg: AnalysisConfig) -> _Facts:
-    """Load the corpus once up front: bad input fails here, before any kernel starts."""
+def _corpus_facts(cfg: AnalysisConfig, *, say: Callable[[str], object]) -> _Facts:
+    """Prepare (or reuse) the run's stores up front, before any kernel starts.
+
+    Bad input fails here. Every notebook then opens the same store
+    (:func:`analysis.settings.configured_store`), so the corpus is loaded, segmented,
+    annotated and counted once per report, and not at all when an unchanged corpus is
+    reported again. The counted-once store (notebooks 01 and 03 compare with it) is prepared
+    here too (the run's own store when ``dedupe = true``); when it cannot be, the notebooks
+    say why.
+    """
+    from .settings import configured_store
+
     label, group = _corpus_label(cfg.source), cfg.group
-    try:
-        from .settings import load_configured
-    except ImportError:
-        return _Facts(label, group, None, 0, ["group sizes not computed: analysis.corpus missing"])
+
+    def log(line: str) -> None:
+        say(f"store: {line}")
+
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        corpus = load_configured(cfg)
+        store = configured_store(cfg, dedupe=False, log=log)  # the corpus as published
+        corpus = store.documents
         for key in ("label_column",):
             column = getattr(cfg, key)
             if column is not None and column not in corpus.columns:
@@ -468,15 +479,17 @@ def _corpus_facts(cfg: AnalysisConfig) -> _Facts:
                 f"column {group!r} not found in the corpus {label}; its columns are "
                 f"{', '.join(map(str, corpus.columns))}. Pass --group one of them."
             )
-        try:
-            from .stats import check_groups
-        except ImportError:  # pragma: no cover - stats is part of the package
-            check_groups = None
-        if check_groups is not None:
-            check_groups(corpus, group=group)
+        from .stats import check_groups
+
+        check_groups(corpus, group=group)
+    try:  # each shared passage counted once: the store of dedupe = true, and 01/03's comparison
+        configured_store(cfg, dedupe=True, log=log)
+    except CorpusError as err:
+        log(f"no counted-once store ({err}); the notebooks say so")
     values = corpus[group]
     sizes = {str(k): int(v) for k, v in values.dropna().value_counts().sort_index().items()}
-    notes = list(dict.fromkeys(str(w.message) for w in caught))
+    notes = list(dict.fromkeys([*store.manifest.get("warnings", []),
+                                *(str(w.message) for w in caught)]))
     return _Facts(label, group, sizes, int(values.isna().sum()), notes)
 
 
@@ -509,6 +522,10 @@ def _config_rows(cfg: AnalysisConfig) -> str:
     rows = [f"<tr><th>Project file</th><td colspan=2><code>{e(file)}</code></td></tr>"]
     for key, value in cfg.to_parameters().items():
         shown = "the bundled seeds" if value is None and key == "source" else value
+        if key == "store" and value is None:
+            from .settings import store_path
+
+            shown = store_path(cfg)
         origin = cfg.origin(key)
         origin = "project file" if origin == "file" else origin
         rows.append(f"<tr><th><code>{e(key)}</code></th><td><code>{e(str(shown))}</code></td>"
@@ -820,7 +837,7 @@ def render_report(
             f"{out_dir}: report folder is not empty and holds no index.html, so it is not an "
             "earlier report and will not be replaced. Pass --out a new or empty folder."
         )
-    facts = _corpus_facts(cfg)
+    facts = _corpus_facts(cfg, say=say)
     entries = []
     for path in notebooks:
         title, summary = notebook_heading(nbformat.read(path, as_version=4))

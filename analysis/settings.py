@@ -43,18 +43,22 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import difflib
+import hashlib
 import json
 import os
 import tomllib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
 from analysis import config
 from analysis.errors import CorpusError
+
+if TYPE_CHECKING:  # the store module imports scipy and pyarrow: only when a store is used
+    from analysis.store import Store, StoreSettings
 
 __all__ = [
     "CONFIG_NAME",
@@ -170,6 +174,18 @@ def _source(key: str, value: object, where: _Where) -> str | None:
     return _path(str(value), where)
 
 
+def _store(key: str, value: object, where: _Where) -> str | None:
+    if value is None:
+        return None
+    if not isinstance(value, str | os.PathLike) or not str(value).strip():
+        raise _bad(key, value, where, "a folder for the prepared store")
+    path = _path(str(value), where)
+    if Path(path).is_file():
+        raise ConfigError(f"{where.label}: {where.name(key)} = {str(value)!r} is a file "
+                          f"({path}). Give a folder: a prepared store or a new one.")
+    return path
+
+
 def _file_or(*keywords: str, what: str) -> Callable[[str, object, _Where], str]:
     """A keyword (``"auto"``, ``"none"``, ``"bundled"``) or the path of an existing file."""
 
@@ -278,6 +294,10 @@ _KEYS: dict[str, _Key] = {
     "random_state": _Key(_seed, config.RANDOM_STATE,
                          f"seed for every random procedure (default: {config.RANDOM_STATE})",
                          "N"),
+    "store": _Key(_store, None, "prepared store folder (python -m analysis prepare): reused "
+                  "when it was prepared from this corpus with these settings, prepared there "
+                  "when it does not exist (default: one folder per corpus and settings under "
+                  "build/stores/)", "DIR"),
 }
 #: The configuration keys, in the order the index page and ``to_toml`` list them.
 KEYS: tuple[str, ...] = tuple(_KEYS)
@@ -336,6 +356,7 @@ class AnalysisConfig:
     k: int | None = None
     topic_method: str = "nmf"
     random_state: int = config.RANDOM_STATE
+    store: str | None = None
     file: str | None = field(default=None, compare=False)
     origins: tuple[tuple[str, str], ...] = field(default=(), compare=False, repr=False)
 
@@ -517,18 +538,6 @@ def read_config(path: str | os.PathLike[str]) -> AnalysisConfig:
     return resolve_config(path)
 
 
-def _beside(source: str | None, name: str, *, folders_only: bool) -> str:
-    path = Path(source) if source is not None else config.SEEDS_DIR
-    if path.is_dir():
-        folder = path
-    elif folders_only:
-        return "none"
-    else:
-        folder = path.parent
-    candidate = folder / name
-    return str(candidate.resolve()) if candidate.is_file() else "none"
-
-
 def resolve_config(
     file: str | os.PathLike[str] | None = None,
     *,
@@ -565,15 +574,21 @@ def resolve_config(
     given = {k: v for k, v in given.items() if v is not None}
     given_where = _Where(where, Path.cwd(), flags=where == "command line")
     values = _coerce(given, given_where)
+    # a store named here lends the settings it was prepared with (given values win)
+    lent = _from_store(values["store"], keep=values) if values.get("store") else {}
     path = Path(file).expanduser().resolve() if file is not None else find_config(
-        values.get("source"))
+        values.get("source", lent.get("source")))
     from_file = _read_values(path) if path is not None else {}
-    merged = {**from_file, **values}
-    origins = {k: "file" for k in from_file} | {k: where for k in values}
+    if from_file.get("store") is not None and not lent:
+        lent = _from_store(from_file["store"], keep=values)
+    merged = {**from_file, **lent, **values}
+    origins = ({k: "file" for k in from_file} | {k: "the store's manifest" for k in lent}
+               | {k: where for k in values})
     for key in ("events", "manifest"):
         if merged.get(key, "auto") == "auto":
             name = config.EVENTS_NAME if key == "events" else config.MANIFEST_NAME
-            merged[key] = _beside(merged.get("source"), name, folders_only=key == "manifest")
+            merged[key] = config.beside(merged.get("source"), name,
+                                         folders_only=key == "manifest")
             origins.setdefault(key, "default (auto)")
     genre = merged.get("genre", _KEYS["genre"].default)
     for key in ("clean", "actors"):
@@ -584,6 +599,43 @@ def resolve_config(
         file=None if path is None else str(path),
         origins=tuple((k, origins[k]) for k in KEYS if k in origins),
     )
+
+
+#: Keys a prepared store records (its settings and source) and lends to a run that names it.
+_STORE_KEYS: tuple[str, ...] = ("source", "group", "text_column", "id_column", "clean",
+                                "manifest", "events", "ngrams", "dedupe", "actors")
+
+
+def _from_store(folder: str, *, keep: Mapping[str, object]) -> dict[str, object]:
+    """The settings a store was prepared with, for the keys ``keep`` does not set.
+
+    ``report --store DIR`` then renders the corpus and settings ``DIR`` was prepared from
+    without repeating ``--source``/``--group``...; they win over a project file, and a key
+    given explicitly wins over them (the store is then prepared again with it). A folder
+    without a store lends nothing.
+    """
+    manifest = Path(folder) / "manifest.json"
+    if not manifest.is_file():
+        return {}
+    try:
+        recorded = json.loads(manifest.read_text(encoding="utf-8"))
+        settings = dict(recorded["settings"])
+        source = (recorded.get("source") or {}).get("path")
+    except (OSError, ValueError, KeyError, TypeError):
+        return {}  # not readable as a store: ensure_store says so, and prepares it again
+    lent: dict[str, object] = {}
+    for key in _STORE_KEYS:
+        if key in keep:
+            continue
+        if key == "source":
+            if source is not None and Path(source) != config.SEEDS_DIR.resolve():
+                lent[key] = source
+        elif key == "actors":
+            if settings.get(key) not in (None, "bundled"):  # bundled: the genre decides
+                lent[key] = settings[key]
+        elif key in settings:
+            lent[key] = settings[key]
+    return lent
 
 
 def config_from_parameters(namespace: Mapping[str, object]) -> AnalysisConfig:
@@ -690,3 +742,88 @@ def load_configured(cfg: AnalysisConfig, *, progress: bool | None = False,
         clean=cfg.clean,
         progress=progress,
     )
+
+
+# --------------------------------------------------------------------------- the store
+
+
+def store_settings(cfg: AnalysisConfig, *, dedupe: bool | None = None) -> StoreSettings:
+    """The :class:`analysis.store.StoreSettings` a configuration prepares its store with.
+
+    ``dedupe`` overrides ``cfg.dedupe`` (the counted-once store of a run that also shows the
+    corpus as published). ``actors = "none"`` stores the bundled table's mentions: the
+    notebooks then leave the actor sections out, and quotation speakers still get names.
+
+    Examples
+    --------
+    >>> s = store_settings(AnalysisConfig(group="party", ngrams=2), dedupe=True)
+    >>> s.group, s.ngrams, s.dedupe, s.clean
+    ('party', 2, True, 'none')
+    """
+    from analysis.store import StoreSettings
+
+    return StoreSettings(
+        group=cfg.group, text_column=cfg.text_column, id_column=cfg.id_column,
+        clean=str(cfg.clean), actors="bundled" if cfg.actors in ("bundled", "none") else
+        str(cfg.actors), manifest=cfg.manifest, events=cfg.events, ngrams=int(cfg.ngrams),
+        dedupe=cfg.dedupe if dedupe is None else bool(dedupe),
+    )
+
+
+def store_path(cfg: AnalysisConfig, *, dedupe: bool | None = None) -> Path:
+    """The folder of ``cfg``'s store: ``cfg.store`` if set, else one under ``build/stores/``.
+
+    The default folder's name is a hash of the source and the store settings, so two
+    configurations never share (and never overwrite) one store. With ``cfg.store`` set, the
+    store of the other ``dedupe`` value is its sibling ``<store>-counted-once`` (or
+    ``<store>-as-published``).
+
+    Examples
+    --------
+    >>> a, b = store_path(AnalysisConfig()), store_path(AnalysisConfig(group="outlet"))
+    >>> a.parent == b.parent == config.STORES_DIR, a != b
+    (True, True)
+    >>> cfg = AnalysisConfig(store="/tmp/my-store")
+    >>> store_path(cfg).as_posix(), store_path(cfg, dedupe=True).as_posix()
+    ('/tmp/my-store', '/tmp/my-store-counted-once')
+    """
+    wanted = store_settings(cfg, dedupe=dedupe)
+    if cfg.store is not None:
+        if wanted.dedupe == cfg.dedupe:
+            return Path(cfg.store)
+        suffix = "-counted-once" if wanted.dedupe else "-as-published"
+        return Path(cfg.store).with_name(Path(cfg.store).name + suffix)
+    source = str(Path(cfg.source).resolve()) if cfg.source is not None else "seeds"
+    key = json.dumps({"source": source, **wanted.to_manifest()}, sort_keys=True)
+    return config.STORES_DIR / hashlib.sha256(key.encode("utf-8")).hexdigest()[:16]
+
+
+def configured_store(cfg: AnalysisConfig, *, dedupe: bool | None = None,
+                     progress: bool | None = False,
+                     log: Callable[[str], object] | None = None) -> Store:
+    """The prepared store of ``cfg``'s corpus and settings: reused when current, else prepared.
+
+    Every notebook starts here, so a report (or a session running the notebooks in turn)
+    loads, segments, annotates and counts the corpus once: the first call prepares the store
+    (:func:`analysis.store.ensure_store`), the others reuse it. A store made by another
+    version of the package, from changed files or with other settings is prepared again
+    (``log`` says why), never silently reused.
+
+    Parameters
+    ----------
+    cfg : the run's configuration
+    dedupe : ``None``: ``cfg.dedupe``; ``True``/``False``: the counted-once / as-published store
+    progress, log : passed to :func:`analysis.store.ensure_store`
+
+    Examples
+    --------
+    >>> st = configured_store(read_config(config.SEEDS_DIR / CONFIG_NAME))
+    >>> st.group, len(st.documents), st.path.parent == config.STORES_DIR
+    ('event', 5, True)
+    """
+    from analysis.store import ensure_store
+
+    source = cfg.source if cfg.source is not None else config.SEEDS_DIR
+    say = None if log is None else (lambda line: log(line) and None)
+    return ensure_store(source, store=store_path(cfg, dedupe=dedupe),
+                        settings=store_settings(cfg, dedupe=dedupe), progress=progress, log=say)

@@ -23,7 +23,8 @@ folder that every later measure reads instead of the text:
                        terms), ``count`` and ``n_docs`` over the corpus
 ``manifest.json``      what the store was made from: format version, package and library
                        versions, a hash of the package's code and resources, the settings,
-                       the source's and the corpus's fingerprints, and the size of each table
+                       the source's and the corpus's fingerprints, the loader's warnings
+                       (files skipped ...) and the size of each table
 =====================  =================================================================
 
 :func:`open_store` returns a :class:`Store` whose tables load on first use; :func:`ensure_store`
@@ -165,6 +166,7 @@ class StoreSettings:
     group : the grouping column carried in every per-sentence table (any column of the
         documents table can group the counts later)
     text_column : the text column of a table source
+    id_column : the id column of a table source (numbered rows when the table has none)
     clean : ``"news"`` (page-chrome rules and datelines, the loader's rules) or ``"none"``
         (only where the loader offers it)
     actors : ``"bundled"`` (``analysis/resources/actors.csv``) or the path of an alias table
@@ -185,6 +187,7 @@ class StoreSettings:
 
     group: str = config.DEFAULT_GROUP
     text_column: str = config.DEFAULT_TEXT_COLUMN
+    id_column: str = "doc_id"
     clean: str = "news"
     actors: str = "bundled"
     manifest: str = "auto"
@@ -197,7 +200,7 @@ class StoreSettings:
             return StoreError(f"StoreSettings: {key} = {getattr(self, key)!r} is not valid: "
                               f"expected {expected}.")
 
-        for key in ("group", "text_column"):
+        for key in ("group", "text_column", "id_column"):
             value = getattr(self, key)
             if not isinstance(value, str) or not value.strip():
                 raise bad(key, "a column name")
@@ -1041,6 +1044,7 @@ def _load(source: str | Path | None, settings: StoreSettings,
         return {"auto": None, "none": False}.get(value, value)
 
     kwargs: dict[str, Any] = {"group": settings.group, "text_column": settings.text_column,
+                              "id_column": settings.id_column,
                               "manifest": choice(settings.manifest),
                               "events": choice(settings.events), "progress": progress}
     if "clean" in inspect.signature(load_corpus).parameters:
@@ -1162,13 +1166,19 @@ def _prepare_locked(source: Any, target: Path, settings: StoreSettings, *,
     _check_target(target)
     _remove_leftovers(target)
     t = time.perf_counter()
+    notes: list[str] = []
     if isinstance(source, pd.DataFrame):
         corpus, source_info = source, {"kind": "dataframe", "path": None, "fingerprint": None}
     else:
         src = Path(source).expanduser().resolve() if source is not None else config.SEEDS_DIR
         source_info = {"kind": "path", "path": str(src),
                        "fingerprint": source_fingerprint(src, settings=settings)}
-        corpus = _load(src, settings, progress)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            corpus = _load(src, settings, progress)
+        for w in caught:  # shown now, and kept in the manifest for every later reader
+            warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
+        notes = list(dict.fromkeys(str(w.message) for w in caught))
         log(f"loaded {len(corpus):,} documents: {time.perf_counter() - t:.1f} s")
     corpus = _check_corpus(corpus, settings)
     t = time.perf_counter()
@@ -1191,6 +1201,7 @@ def _prepare_locked(source: Any, target: Path, settings: StoreSettings, *,
             "versions": versions(),
             "settings": settings.to_manifest(),
             "source": source_info,
+            "warnings": notes,
             "corpus": {"fingerprint": fingerprint, "documents": int(len(corpus)),
                        "groups": {str(k): int(v) for k, v in groups.items()},
                        "without_group": int(labels.isna().sum())},
@@ -1325,6 +1336,8 @@ def add_prepare_parser(sub: Any) -> None:
                    help=f"grouping column (default: {config.DEFAULT_GROUP})")
     p.add_argument("--text-column", default=config.DEFAULT_TEXT_COLUMN,
                    help="text column of a table (default: text)")
+    p.add_argument("--id-column", default="doc_id",
+                   help="id column of a table (default: doc_id; numbered rows without one)")
     p.add_argument("--clean", default="news", choices=_CHOICES["clean"],
                    help="cleaning rules (default: news)")
     p.add_argument("--actors", default="bundled",
@@ -1346,9 +1359,13 @@ def prepare_command(args: Any) -> int:
 
     started = time.perf_counter()
     try:
+        auto = {key: config.beside(args.source, name, folders_only=key == "manifest")
+                for key, name in (("manifest", config.MANIFEST_NAME),
+                                  ("events", config.EVENTS_NAME))}  # as a report resolves them
         settings = StoreSettings(group=args.group, text_column=args.text_column,
+                                 id_column=getattr(args, "id_column", "doc_id"),
                                  clean=args.clean, actors=args.actors, ngrams=args.ngrams,
-                                 dedupe=args.dedupe)
+                                 dedupe=args.dedupe, **auto)
         store = ensure_store(args.source, store=args.store, settings=settings, force=args.force,
                              n_jobs=args.jobs, progress=None, log=say)
     except CorpusError as err:

@@ -263,14 +263,15 @@ def write_identical_corpus(path):
     return path
 
 
-def _scale_report(tmp_path_factory, key, *, n_docs, n_groups):
+def _scale_report(tmp_path_factory, key, *, n_docs, n_groups, syndicated=0.0, **settings):
     from analysis.synthetic import synthetic_corpus, write_corpus
 
     def build(folder):
-        corpus = synthetic_corpus(n_docs, n_groups=n_groups, words_per_doc=SCALE_WORDS)
+        corpus = synthetic_corpus(n_docs, n_groups=n_groups, words_per_doc=SCALE_WORDS,
+                                  syndicated=syndicated)
         path = write_corpus(corpus, folder / "corpus", fmt="csv")
-        return {"corpus": str(path),
-                **_render_into(folder, source=path, group="group", k=4)}
+        return {"corpus": str(path), "syndicated": syndicated,
+                **_render_into(folder, source=path, group="group", k=4, **settings)}
 
     return _shared_render(tmp_path_factory, key, build)
 
@@ -283,8 +284,11 @@ def large_report(tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def three_group_report(tmp_path_factory):
-    """150 generated texts in three groups of 50 (each group against the rest)."""
-    return _scale_report(tmp_path_factory, "three-groups", n_docs=150, n_groups=3)
+    """150 generated texts in three groups of 50 (each group against the rest), a third of
+    them opening with shared wire copy, rendered with ``dedupe = true`` (issue 11: grouped by
+    a column other than ``event`` with deduplication on)."""
+    return _scale_report(tmp_path_factory, "three-groups", n_docs=150, n_groups=3,
+                         syndicated=1 / 3, dedupe=True)
 
 
 @pytest.fixture(scope="session")

@@ -228,7 +228,10 @@ def test_output_files_and_progress(rendered):
     assert sorted(p.name for p in out.iterdir()) == [
         "00_first.html", "00_first.ipynb", "01_figure.html", "01_figure.ipynb", "index.html",
     ]  # stale.html of the earlier report is gone: the folder is replaced as a whole
-    lines = rendered["lines"][: len(rendered["lines"]) // 2]
+    notebook_lines = [line for line in rendered["lines"] if not line.startswith("store: ")]
+    lines = notebook_lines[: len(notebook_lines) // 2]
+    # before the notebooks, each run prepared (or reused) its store; every store line says so
+    assert rendered["lines"][0].startswith("store: ")
     assert re.fullmatch(r"\[1/2\] 00_first\.ipynb: running", lines[0])
     assert re.fullmatch(r"\[1/2\] 00_first\.ipynb: done in \d+\.\d s \(\+ \d+\.\d s to HTML\)", lines[1])
     assert re.fullmatch(r"\[2/2\] 01_figure\.ipynb: running", lines[2])

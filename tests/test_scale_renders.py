@@ -161,6 +161,20 @@ def test_three_groups_are_each_compared_with_the_rest(three_group_report):
     assert "the largest of 3 contrasts, each group against the rest" in tone
 
 
+def test_grouped_by_another_column_with_dedupe_every_page_counts_shared_copy_once(
+        three_group_report):
+    # Issue 11: ``sentence_sentiment(c, group="outlet", dedupe=True)`` once raised because a
+    # function deduplicated without the group; now deduplication is the store's step. The
+    # corpus resamples a small pool of paragraphs and a third of its texts open with wire copy,
+    # so passages are shared by construction and counting them once must remove sentences.
+    page = {name: page_text(markup) for name, markup in pages(three_group_report).items()}
+    assert "counting shared passages once: yes" in page["02_sentiment.html"]
+    dropped = re.search(r"Counting shared passages once drops (\d+) sentence",
+                        page["01_term_frequency.html"])
+    assert dropped is not None and int(dropped.group(1)) > 0
+    assert "Counting shared passages once, the model has" in page["03_topics.html"]
+
+
 def test_many_small_groups_show_the_largest_and_say_how_many_are_left_out(many_group_report):
     rows = group_rows(many_group_report)
     assert len(rows) == 155 and set(rows.values()) == {"3 documents"}

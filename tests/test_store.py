@@ -398,7 +398,9 @@ def test_cli_prepare_then_reuse(tmp_path, capsys):
     assert main(["prepare", "--source", str(source), "--store", str(folder)]) == 0
     out, err = capsys.readouterr()
     assert "store is current: reused" in err
-    assert open_store(folder, source=source, settings=StoreSettings()).group == "event"
+    # "auto" recorded as the files it found beside the texts, as a report resolves it
+    found = StoreSettings(manifest=str(source / "manifest.csv"), events=str(source / "events.toml"))
+    assert open_store(folder, source=source, settings=found).group == "event"
 
 
 @pytest.mark.parametrize(("argv", "message"), [
