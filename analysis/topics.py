@@ -1026,11 +1026,11 @@ class TopicModel:
         out = out[["topic"] + [c for c in out.columns if c != "topic"]]
         return self._with_flags(out)
 
-    def caveat(self, group: str | None = None) -> str:
+    def caveat(self, group: str | None = None, *, unit: str = "documents") -> str:
         """What a topic-prevalence interval can and cannot show for this corpus's group sizes.
 
         :func:`prevalence_caveat` of the documents' group sizes (``group`` defaults to the
-        model's grouping column).
+        model's grouping column; ``unit`` is the prose's plural noun).
 
         Examples
         --------
@@ -1048,7 +1048,7 @@ class TopicModel:
             raise CorpusError(
                 f"corpus has no column {group!r} (columns: {cols}). Pass group= one of these."
             )
-        return prevalence_caveat(stats.group_sizes(self.documents_, group=group))
+        return prevalence_caveat(stats.group_sizes(self.documents_, group=group), unit=unit)
 
     def fitting_note(self) -> str:
         """How k was chosen and the model fitted, in one paragraph computed from the attributes.
@@ -1209,17 +1209,18 @@ def _n_resamples(n_docs: int) -> int:
     return math.comb(2 * n_docs - 1, n_docs) if n_docs > 0 else 0
 
 
-def prevalence_caveat(sizes: Mapping[str, int] | pd.Series) -> str:
+def prevalence_caveat(sizes: Mapping[str, int] | pd.Series, *, unit: str = "documents") -> str:
     """What a topic-prevalence interval can and cannot show, computed from the group sizes.
 
-    Adds to :func:`analysis.stats.caveat` the number of distinct article resamples per group:
-    with ``n`` articles the bootstrap can only draw ``C(2n - 1, n)`` different article sets
-    (3 for 2 articles, 10 for 3), so the interval is coarse.
+    Adds to :func:`analysis.stats.caveat` the number of distinct document resamples per
+    group: with ``n`` documents the bootstrap can only draw ``C(2n - 1, n)`` different sets
+    (3 for 2 documents, 10 for 3), so the interval is coarse. ``unit`` is the prose's plural
+    noun ("articles", "speeches").
 
     Examples
     --------
-    >>> text = prevalence_caveat({"x": 3, "y": 2})
-    >>> "x: 10" in text and "y: 3" in text
+    >>> text = prevalence_caveat({"x": 3, "y": 2}, unit="speeches")
+    >>> "x: 10" in text and "y: 3" in text and "these speeches divide" in text
     True
     >>> "x: about 2.9 × 10^72" in prevalence_caveat({"x": 123, "y": 66})  # C(245, 123)
     True
@@ -1227,12 +1228,12 @@ def prevalence_caveat(sizes: Mapping[str, int] | pd.Series) -> str:
     sizes = {str(k): int(v) for k, v in dict(sizes).items()}
     n_sets = ", ".join(f"{k}: {format_count(_n_resamples(v))}" for k, v in sizes.items())
     return (
-        "Topic shares describe how these articles divide their text between topics. The "
-        "interval resamples whole articles (then paragraphs within them), so it shows how much "
-        "a group's share depends on which of its articles are included; it cannot show how "
-        "coverage of the event in general divides, and a topic found in one article can look "
-        "like a group difference. Distinct sets of articles the bootstrap can draw per group: "
-        f"{n_sets}. " + stats.caveat(sizes)
+        f"Topic shares describe how these {unit} divide their text between topics. The "
+        f"interval resamples whole {unit} (then their units), so it shows how much a group's "
+        f"share depends on which of its {unit} are included; it cannot show how the wider "
+        f"population of {unit} they were drawn from divides its text, and a topic found in few "
+        f"{unit} can look like a group difference. Distinct sets of {unit} the bootstrap can "
+        f"draw per group: {n_sets}. " + stats.caveat(sizes, unit=unit)
     )
 
 
