@@ -467,6 +467,16 @@ class Store:
         """The grouping column of the per-sentence tables."""
         return self.settings["group"]
 
+    @property
+    def aliases(self) -> str | None:
+        """The actor table the store was prepared with: None (bundled) or its path.
+
+        What the ``aliases=`` argument of the corpus functions takes, so a measure computed
+        from the corpus sees the same actors as the store's ``mentions`` and ``actors``.
+        """
+        actors = self.settings.get("actors", "bundled")
+        return None if actors == "bundled" else str(actors)
+
     def read(self, table: str, *, columns: Sequence[str] | None = None,
              filters: Any = None) -> pd.DataFrame:
         """One table (or some of its columns / rows), read now and not kept.

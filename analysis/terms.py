@@ -84,6 +84,9 @@ class CountSource(Protocol):
     def group_counts(self, *, group: str | None = None,
                      ngram_range: tuple[int, int] = (1, 1)) -> GroupCounts: ...
 
+    def term_counts(self, *, ngram_range: tuple[int, int] = (1, 1)) -> DocumentTermMatrix: ...
+
+
 
 # --------------------------------------------------------------------------- validation
 

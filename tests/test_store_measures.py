@@ -1,0 +1,101 @@
+"""Measures computed from a prepared store equal the same measures computed from the corpus.
+
+Every expected value comes from the corpus-path function (``mention_rates(corpus, ...)``,
+``fit_topics(corpus, ...)``, ``compare_groups(corpus, ...)`` ...), each tested against hand
+counts and reference libraries in its own test file; the store path reads the stored stages
+instead of the text, so equality is the whole claim. Checked on the five seeds and on a
+synthetic corpus (seed paragraphs resampled, with syndicated copy and a document without a
+group), each also prepared with ``dedupe=True``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from analysis.actors import mentions, mentions_from_store
+from analysis.quotes import quoted_speech, quotes, speaker_counts
+from analysis.segment import sentences, structure_summary
+from analysis.sentiment import sentence_sentiment
+from analysis.stages import stage_table
+from analysis.store import StoreSettings, prepare
+from analysis.structure import mention_rates, mention_rates_from_store
+from analysis.synthetic import synthetic_corpus
+
+
+@pytest.fixture(scope="module")
+def seed_store(tmp_path_factory):
+    return prepare(None, store=tmp_path_factory.mktemp("seeds") / "store")
+
+
+@pytest.fixture(scope="module")
+def seed_dedupe_store(tmp_path_factory):
+    return prepare(None, store=tmp_path_factory.mktemp("seeds_d") / "store",
+                   settings=StoreSettings(dedupe=True))
+
+
+@pytest.fixture(scope="module")
+def synth():
+    corpus = synthetic_corpus(24, n_groups=3, words_per_doc=250, syndicated=0.3,
+                              wire_stories=3, random_state=3)
+    corpus["outlet"] = pd.array(np.where(np.arange(len(corpus)) % 2 == 0, "P", "Q"), dtype="string")
+    corpus.loc[5, "outlet"] = pd.NA  # a document without an outlet
+    return corpus
+
+
+@pytest.fixture(scope="module")
+def synth_store(synth, tmp_path_factory):
+    return prepare(synth, store=tmp_path_factory.mktemp("synth") / "store",
+                   settings=StoreSettings(group="group"))
+
+
+# --------------------------------------------------------------------------- structure
+
+
+def test_mentions_from_store_equal_mentions(seed_store, seed_corpus, synth_store, synth):
+    pd.testing.assert_frame_equal(mentions_from_store(seed_store), mentions(seed_corpus))
+    pd.testing.assert_frame_equal(mentions_from_store(synth_store, per=100),
+                                  mentions(synth, group="group", per=100))
+    pd.testing.assert_frame_equal(mentions_from_store(synth_store, group="outlet"),
+                                  mentions(synth, group="outlet"))
+
+
+@pytest.mark.parametrize("top", [10, 2, None])
+def test_mention_rates_from_store_equal_mention_rates(seed_store, seed_corpus, top):
+    got = mention_rates_from_store(seed_store, top=top, n_boot=200, random_state=4)
+    want = mention_rates(seed_corpus, top=top, n_boot=200, random_state=4)
+    assert len(want[0]) > 0
+    for a, b in zip(got, want, strict=True):
+        pd.testing.assert_frame_equal(a, b)
+
+
+def test_mention_rates_from_store_on_a_synthetic_corpus(synth_store, synth):
+    for group in ("group", "outlet"):
+        got = mention_rates_from_store(synth_store, group=group, top=5, n_boot=100)
+        want = mention_rates(synth, group=group, top=5, n_boot=100)
+        assert len(want[0]) > 0
+        for a, b in zip(got, want, strict=True):
+            pd.testing.assert_frame_equal(a, b)
+
+
+def test_structure_quotes_and_speakers_from_the_stored_stages(seed_store, seed_corpus):
+    sents = sentences(seed_corpus)
+    docs = seed_store.documents
+    pd.testing.assert_frame_equal(
+        structure_summary(docs, sents=seed_store.sentences),
+        structure_summary(seed_corpus, sents=sents))
+    for a, b in zip(quoted_speech(seed_store.sentences, n_boot=200),
+                    quoted_speech(sents, n_boot=200), strict=True):
+        pd.testing.assert_frame_equal(a, b)
+    pd.testing.assert_frame_equal(speaker_counts(seed_store.quotes),
+                                  speaker_counts(quotes(seed_corpus)))
+
+
+def test_stage_table_regroups_by_another_document_column(synth_store, synth):
+    got = stage_table(synth_store, "sentences", group="outlet")
+    want = sentence_sentiment(synth.drop(columns=["group"]), group="outlet")
+    pd.testing.assert_frame_equal(got, want)
+    assert stage_table(synth_store, "quotes") is synth_store.quotes
+    with pytest.raises(ValueError, match="'sentences', 'quotes' or 'mentions'"):
+        stage_table(synth_store, "documents")
