@@ -19,7 +19,10 @@ from typing import Any, Protocol
 
 import pandas as pd
 
-__all__ = ["StageSource", "stage_table"]
+__all__ = ["SUMMARY_COLUMNS", "StageSource", "stage_table"]
+
+#: Per-document counts a prepared store adds to its documents table (not corpus columns).
+SUMMARY_COLUMNS: tuple[str, ...] = ("n_sentences", "n_quotes", "n_mentions", "n_tokens")
 
 
 class StageSource(Protocol):

@@ -98,6 +98,7 @@ from scipy import sparse
 
 from analysis import config
 from analysis.errors import CorpusError, CorpusWarning
+from analysis.stages import SUMMARY_COLUMNS
 from analysis.terms import DocumentTermMatrix, GroupCounts, group_counts_from_matrix
 
 __all__ = [
@@ -131,8 +132,6 @@ BATCH_CHARS: int = 1_000_000
 #: Below this many characters of text ``n_jobs=None`` stays in one process (starting a
 #: worker imports the package: about a second).
 PARALLEL_MIN_CHARS: int = 4_000_000
-#: Per-document counts the store adds to the documents table.
-SUMMARY_COLUMNS: tuple[str, ...] = ("n_sentences", "n_quotes", "n_mentions", "n_tokens")
 #: Columns of the per-sentence tables, which a group column must not be called.
 _RESERVED = frozenset({
     "doc_id", "paragraph", "sentence", "position", "text", "start", "end", "quoted_share",

@@ -99,3 +99,71 @@ def test_stage_table_regroups_by_another_document_column(synth_store, synth):
     assert stage_table(synth_store, "quotes") is synth_store.quotes
     with pytest.raises(ValueError, match="'sentences', 'quotes' or 'mentions'"):
         stage_table(synth_store, "documents")
+
+
+# --------------------------------------------------------------------------- topics
+
+
+def assert_same_model(got, want):
+    """Every fitted attribute (``*_``) and every table the model derives are equal."""
+    fitted = sorted(k for k in vars(want) if k.endswith("_") and not k.startswith("_"))
+    assert fitted == sorted(k for k in vars(got) if k.endswith("_") and not k.startswith("_"))
+    assert {"units_", "vocabulary_", "topics_", "terms_", "documents_"} <= set(fitted)
+    for name in fitted:
+        a, b = getattr(got, name), getattr(want, name)
+        if isinstance(b, pd.DataFrame):
+            pd.testing.assert_frame_equal(a, b, obj=name)
+        elif isinstance(b, pd.Series):
+            pd.testing.assert_series_equal(a, b, obj=name)
+        elif isinstance(b, np.ndarray):
+            np.testing.assert_array_equal(a, b, err_msg=name)
+        elif hasattr(b, "components_"):  # the fitted scikit-learn estimator
+            assert repr(a) == repr(b), name
+            np.testing.assert_array_equal(a.components_, b.components_, err_msg=name)
+        elif hasattr(b, "vocabulary"):  # the vectorizer of the vocabulary
+            assert list(a.vocabulary) == list(b.vocabulary), name
+        else:
+            assert a == b, name
+    group = want.group
+    pd.testing.assert_frame_equal(got.doc_topics(group), want.doc_topics(group))
+    pd.testing.assert_frame_equal(got.prevalence(group, n_boot=100),
+                                  want.prevalence(group, n_boot=100))
+    assert got.fitting_note() == want.fitting_note()
+    assert got.dedupe == want.dedupe
+
+
+def test_fit_topics_from_store_equals_fit_topics_on_the_seeds(seed_store, seed_corpus):
+    from analysis.topics import fit_topics, fit_topics_from_store
+
+    want = fit_topics(seed_corpus, random_state=2)
+    assert want.selection_ is not None  # k chosen: every candidate compared too
+    assert_same_model(fit_topics_from_store(seed_store, random_state=2), want)
+    # the sentences given: same model, text not split again
+    assert_same_model(fit_topics(seed_corpus, sents=sentences(seed_corpus), random_state=2),
+                      want)
+
+
+def test_fit_topics_from_a_deduplicated_store(seed_dedupe_store, seed_corpus):
+    from analysis.topics import fit_topics, fit_topics_from_store
+
+    want = fit_topics(seed_corpus, dedupe=True, k=3, n_seeds=3)
+    got = fit_topics_from_store(seed_dedupe_store, k=3, n_seeds=3)
+    assert got.dedupe is True
+    assert_same_model(got, want)
+    with pytest.raises(TypeError, match="dedupe= is the store's"):
+        fit_topics_from_store(seed_dedupe_store, dedupe=False)
+    with pytest.raises(Exception, match="cannot be deduplicated here"):
+        fit_topics(seed_corpus, dedupe=True, sents=sentences(seed_corpus))
+
+
+@pytest.mark.filterwarnings(r"ignore:1 document\(s\) have no value:UserWarning")
+@pytest.mark.parametrize("unit", ["paragraph", "window"])
+def test_fit_topics_from_store_on_a_synthetic_corpus(synth_store, synth, unit):
+    from analysis.topics import fit_topics, fit_topics_from_store
+
+    for group in ("group", "outlet"):
+        want = fit_topics(synth, group=group, k=4, n_seeds=3, unit=unit, sample_size=40)
+        assert want.units_["in_sample"].sum() < want.units_["used"].sum()  # sampled
+        got = fit_topics_from_store(synth_store, group=group, k=4, n_seeds=3, unit=unit,
+                                    sample_size=40)
+        assert_same_model(got, want)
