@@ -24,7 +24,7 @@ from typing import Any
 _MODULES: dict[str, tuple[str, ...]] = {
     "actors": ('find_actors', 'mentions', 'mentions_from_store',),
     "cleaning": ('clean_text',),
-    "comparison": ('compare_groups', 'Comparison', 'distinctive_terms', 'plot_differences', 'quoted_speakers',),
+    "comparison": ('compare_groups', 'compare_groups_from_store', 'Comparison', 'distinctive_terms', 'plot_differences', 'quoted_speakers',),
     "concordance": ('collocations', 'kwic', 'kwic_view', 'KwicView', 'sample_lines',),
     "corpus": ('cleaning_audit', 'load_corpus',),
     "events": ('assign_event', 'read_events',),

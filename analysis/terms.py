@@ -87,7 +87,6 @@ class CountSource(Protocol):
     def term_counts(self, *, ngram_range: tuple[int, int] = (1, 1)) -> DocumentTermMatrix: ...
 
 
-
 # --------------------------------------------------------------------------- validation
 
 

@@ -142,6 +142,7 @@ __all__ = [
     "STATUSES",
     "TopicModel",
     "fit_topics",
+    "fit_topics_from_stages",
     "fit_topics_from_store",
     "largest_share_cut",
     "prevalence_caveat",
@@ -1378,7 +1379,41 @@ def fit_topics_from_store(store: StageSource, *, group: str | None = None,
     documents = store.documents
     documents = documents.drop(columns=[c for c in SUMMARY_COLUMNS
                                         if c in documents.columns])
-    sents = stage_table(store, "sentences", group=group)
-    model = TopicModel(group=group, dedupe=bool(store.settings.get("dedupe", False)),
-                       **options)  # type: ignore[arg-type]
+    return fit_topics_from_stages(documents, stage_table(store, "sentences", group=group),
+                                  group=group, deduplicated=bool(store.settings.get("dedupe")),
+                                  **options)
+
+
+def fit_topics_from_stages(documents: pd.DataFrame, sents: pd.DataFrame, *,
+                           group: str = config.DEFAULT_GROUP, deduplicated: bool = False,
+                           **options: object) -> TopicModel:
+    """:func:`fit_topics` on documents already split into sentences (and deduplicated).
+
+    For a pipeline that has made the stages itself: ``documents`` are the corpus as
+    analysed (already :func:`analysis.passages.deduplicated` when ``deduplicated`` is True,
+    which ``model.dedupe`` then records) and ``sents`` its sentences.
+
+    Parameters
+    ----------
+    documents : DataFrame with ``doc_id``, ``text`` and ``group``
+    sents : :func:`analysis.segment.sentences` of ``documents`` (or a frame with its columns)
+    group : grouping column
+    deduplicated : whether shared passages were removed from ``documents`` already
+    **options : every other keyword of :func:`fit_topics` except ``dedupe`` and ``sents``
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from analysis.segment import sentences
+    >>> corpus = pd.DataFrame({"doc_id": ["a", "b"], "event": ["x", "y"],
+    ...     "text": ["Oil gas deal.\\n\\nPeace plan talks.", "Gas oil exports.\\n\\nPeace talks plan."]})
+    >>> model = fit_topics_from_stages(corpus, sentences(corpus), k=2, n_seeds=2, min_df=2)
+    >>> model.k_, model.dedupe
+    (2, False)
+    """
+    for key in ("dedupe", "sents"):
+        if key in options:
+            raise TypeError(f"fit_topics_from_stages: pass deduplicated= (whether the documents "
+                            f"were deduplicated already), not {key}=.")
+    model = TopicModel(group=group, dedupe=bool(deduplicated), **options)  # type: ignore[arg-type]
     return model._fit(documents, sents=sents, deduplicate=False)

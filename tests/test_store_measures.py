@@ -15,6 +15,7 @@ import pandas as pd
 import pytest
 
 from analysis.actors import mentions, mentions_from_store
+from analysis.passages import deduplicated
 from analysis.quotes import quoted_speech, quotes, speaker_counts
 from analysis.segment import sentences, structure_summary
 from analysis.sentiment import sentence_sentiment
@@ -167,3 +168,105 @@ def test_fit_topics_from_store_on_a_synthetic_corpus(synth_store, synth, unit):
         got = fit_topics_from_store(synth_store, group=group, k=4, n_seeds=3, unit=unit,
                                     sample_size=40)
         assert_same_model(got, want)
+
+
+# --------------------------------------------------------------------------- comparison
+
+
+def reference_comparison(corpus, *, group, k, n_seeds, n_boot, dedupe=False):
+    """What compare_groups assembled before it shared its stages, from the public functions.
+
+    (sentence_sentiment, fit_topics and one keyness per group, each on the corpus; the
+    speakers from quotes(); with dedupe every step deduplicates the corpus itself.)
+    """
+    from analysis.keyness import keyness
+    from analysis.sentiment import actor_sentiment, group_sentiment, voice_sentiment
+    from analysis.stats import caveat, group_sizes, resolve_resampling
+    from analysis.topics import fit_topics
+
+    opts = resolve_resampling(None, n_boot=n_boot, random_state=None)
+    data = corpus.dropna(subset=[group])
+    sizes = group_sizes(data, group=group)
+    scored = sentence_sentiment(data, group=group, dedupe=dedupe)
+    model = fit_topics(data, group=group, k=k, n_seeds=n_seeds, dedupe=dedupe,
+                       random_state=opts.random_state)
+    frames = []
+    for name in sorted(data[group].astype(str).unique()):
+        table = keyness(data, group=group, target=name, dedupe=dedupe)
+        mine = table[table["direction"] == name].sort_values("score", ascending=False,
+                                                             kind="stable")
+        frames.append(mine.head(10).assign(group=name))
+    distinctive = pd.concat(frames, ignore_index=True)[
+        ["group", "term", "count_target", "count_reference", "rate_target", "rate_reference",
+         "n_docs_target", "n_docs_group_target", "single_doc", "score", "q_value"]]
+    quoted = quotes(deduplicated(data, group=group) if dedupe else data, group=group)
+    speakers = speaker_counts(quoted, group=group).groupby(group).head(8).reset_index(drop=True)
+    boot = dict(n_boot=opts.n_boot, level=opts.level, random_state=opts.random_state)
+    return dict(
+        sizes=sizes, caveat=caveat(sizes, resampling=opts), distinctive=distinctive,
+        sentiment=group_sentiment(scored, group=group, resampling=opts),
+        actors=actor_sentiment(scored, group=group, resampling=opts),
+        voices=voice_sentiment(scored, group=group, resampling=opts),
+        speakers=speakers, topics=model, prevalence=model.prevalence(group, **boot),
+        topic_differences=model.prevalence_difference(group, **boot),
+    )
+
+
+def assert_same_comparison(got, want):
+    pd.testing.assert_series_equal(got.sizes, want["sizes"])
+    assert got.caveat == want["caveat"]
+    for name in ("distinctive", "actors", "speakers", "prevalence"):
+        pd.testing.assert_frame_equal(getattr(got, name), want[name], obj=name)
+    for name in ("summary", "documents", "differences"):
+        pd.testing.assert_frame_equal(getattr(got.sentiment, name),
+                                      getattr(want["sentiment"], name), obj=name)
+    assert got.sentiment.caveat == want["sentiment"].caveat
+    for name in ("voices", "speakers", "reporter_minus_quoted", "documents"):
+        pd.testing.assert_frame_equal(getattr(got.voices, name), getattr(want["voices"], name),
+                                      obj=f"voices.{name}")
+    assert_same_model(got.topics, want["topics"])
+    topic_rows = got.differences[got.differences["kind"] == "topic"]
+    np.testing.assert_array_equal(topic_rows["estimate"].to_numpy(),
+                                  want["topic_differences"]["estimate"].to_numpy())
+    sent_rows = got.differences[got.differences["kind"] == "sentiment"]
+    np.testing.assert_array_equal(sent_rows["p_value"].to_numpy(),
+                                  want["sentiment"].differences["p_value"].to_numpy())
+
+
+def test_compare_groups_from_a_store_equals_compare_groups_on_the_seeds(seed_store,
+                                                                        seed_corpus):
+    from analysis.comparison import compare_groups, compare_groups_from_store
+
+    want = reference_comparison(seed_corpus, group="event", k=3, n_seeds=3, n_boot=200)
+    from_corpus = compare_groups(seed_corpus, k=3, n_seeds=3, n_boot=200)
+    assert_same_comparison(from_corpus, want)
+    from_store = compare_groups(seed_store, k=3, n_seeds=3, n_boot=200)
+    assert_same_comparison(from_store, want)
+    pd.testing.assert_frame_equal(from_store.differences, from_corpus.differences)
+    assert_same_comparison(compare_groups_from_store(seed_store, k=3, n_seeds=3, n_boot=200),
+                           want)
+
+
+def test_compare_groups_deduplicated(seed_dedupe_store, seed_store, seed_corpus):
+    from analysis.comparison import compare_groups
+
+    want = reference_comparison(seed_corpus, group="event", k=3, n_seeds=3, n_boot=100,
+                                dedupe=True)
+    assert_same_comparison(compare_groups(seed_corpus, k=3, n_seeds=3, n_boot=100,
+                                          dedupe=True), want)
+    assert_same_comparison(compare_groups(seed_dedupe_store, k=3, n_seeds=3, n_boot=100),
+                           want)
+    with pytest.raises(Exception, match="prepared as published"):
+        compare_groups(seed_store, dedupe=True)
+
+
+@pytest.mark.filterwarnings("ignore::UserWarning")
+def test_compare_groups_from_a_store_on_a_synthetic_corpus(synth_store, synth):
+    from analysis.comparison import compare_groups
+
+    for group in ("group", "outlet"):
+        want = reference_comparison(synth, group=group, k=3, n_seeds=2, n_boot=100)
+        assert_same_comparison(compare_groups(synth, group=group, k=3, n_seeds=2, n_boot=100),
+                               want)
+        assert_same_comparison(compare_groups(synth_store, group=group, k=3, n_seeds=2,
+                                              n_boot=100), want)
