@@ -35,7 +35,7 @@ _MODULES: dict[str, tuple[str, ...]] = {
     "quotes": ('quoted_speech', 'quotes', 'speaker_counts',),
     "report": ('render_report',),
     "segment": ('paragraphs', 'sentences', 'structure_summary', 'units',),
-    "sentiment": ('actor_sentiment', 'annotate_sentences', 'document_sentiment', 'group_sentiment', 'GroupSentiment', 'position_sentiment', 'score_sentences', 'sentence_sentiment', 'voice_sentiment', 'VoiceSentiment',),
+    "sentiment": ('actor_sentiment', 'annotate_sentences', 'ascii_quote_changes', 'document_sentiment', 'group_sentiment', 'GroupSentiment', 'position_sentiment', 'score_sentences', 'sentence_sentiment', 'sentiment_and_quotes', 'voice_sentiment', 'VoiceSentiment',),
     "sentiment_plots": ('plot_actor_sentiment', 'plot_contributions', 'plot_position', 'plot_sentence_distribution', 'plot_voice_sentiment',),
     "structure": ('mention_rates', 'mention_rates_from_store',),
     "store": ('ensure_store', 'is_current', 'open_store', 'prepare', 'Store', 'StoreSettings',),

@@ -38,6 +38,7 @@ from __future__ import annotations
 
 import functools
 import os
+import re
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
@@ -62,6 +63,7 @@ __all__ = [
     "VoiceSentiment",
     "actor_sentiment",
     "annotate_sentences",
+    "ascii_quote_changes",
     "document_sentiment",
     "group_sentiment",
     "position_sentiment",
@@ -269,6 +271,36 @@ def score_sentences(
         columns=list(SCORE_COLUMNS),
         index=index,
     )
+
+
+def ascii_quote_changes(scored: pd.DataFrame, *, n_jobs: int | None = None) -> int:
+    """How many sentences' compound score the ASCII mapping of quotes changed.
+
+    ``scored`` is a frame of :func:`sentence_sentiment` (or a store's ``sentences``), scored
+    with ``ascii_quotes=True``. Only a sentence holding a typographic quote or apostrophe
+    (a key of :data:`TYPOGRAPHIC_QUOTES`) reads differently without the mapping, so only
+    those are scored again as printed; the count equals rescoring every sentence with
+    ``score_sentences(scored["text"], ascii_quotes=False)`` and comparing.
+
+    Examples
+    --------
+    >>> corpus = pd.DataFrame({"doc_id": ["a"], "event": ["x"],
+    ...     "text": ["He called Xi a “dear friend”. Talks went well. It isn’t good."]})
+    >>> ascii_quote_changes(sentence_sentiment(corpus))
+    2
+    """
+    for col in ("text", "compound"):
+        if col not in scored.columns:
+            raise CorpusError(f"ascii_quote_changes: the frame has no column {col!r}; pass "
+                              "the output of sentence_sentiment (or a store's sentences).")
+    texts = scored["text"].astype("string").fillna("")
+    marks = "".join(chr(c) for c in TYPOGRAPHIC_QUOTES)
+    curly = texts.str.contains(f"[{re.escape(marks)}]", regex=True).to_numpy(dtype=bool)
+    if not curly.any():
+        return 0
+    as_printed = score_sentences(texts[curly].tolist(), ascii_quotes=False, n_jobs=n_jobs)
+    return int((as_printed["compound"].to_numpy()
+                != scored["compound"].to_numpy(dtype=float)[curly]).sum())
 
 
 # --------------------------------------------------------------------------- sentence frame

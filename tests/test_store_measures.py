@@ -270,3 +270,31 @@ def test_compare_groups_from_a_store_on_a_synthetic_corpus(synth_store, synth):
                                want)
         assert_same_comparison(compare_groups(synth_store, group=group, k=3, n_seeds=2,
                                               n_boot=100), want)
+
+
+# --------------------------------------------------------------------------- sentiment
+
+
+def test_ascii_quote_changes_equals_rescoring_every_sentence(seed_store, synth_store):
+    from analysis.sentiment import ascii_quote_changes, score_sentences
+
+    for scored in (seed_store.sentences, synth_store.sentences):
+        full = score_sentences(scored["text"], ascii_quotes=False)["compound"]
+        want = int((full != scored["compound"]).sum())
+        assert want > 0  # the seeds are typeset with curly quotes
+        assert ascii_quote_changes(scored) == want
+
+
+def test_ascii_quote_changes_by_hand():
+    from analysis.sentiment import ascii_quote_changes
+
+    corpus = pd.DataFrame({"doc_id": ["a"], "event": ["x"], "text": [
+        # curly quotes around a neutral word: the score cannot change
+        "The ship was called \u201cAurora\u201d. "
+        # "good" touches the curly quote: VADER misses it as printed
+        "He said it was \u201cgood\u201d. "
+        # no typographic character at all
+        "Plain text here."]})
+    scored = sentence_sentiment(corpus)
+    assert ascii_quote_changes(scored) == 1
+    assert ascii_quote_changes(scored.iloc[[0, 2]]) == 0
