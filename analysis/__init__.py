@@ -43,7 +43,7 @@ _MODULES: dict[str, tuple[str, ...]] = {
     "settings": ('AnalysisConfig', 'load_configured', 'read_config', 'resolve_config',),
     "tables": ('format_count', 'ShownTable', 'summarise_list', 'top_rows',),
     "term_plots": ('plot_keyness', 'plot_keyness_scatter', 'plot_term_heatmap', 'plot_top_terms',),
-    "terms": ('document_term_matrix', 'document_term_table', 'DocumentTermMatrix', 'term_frequencies', 'term_frequencies_from_store',),
+    "terms": ('document_term_matrix', 'document_term_table', 'document_term_table_from_store', 'DocumentTermMatrix', 'term_frequencies', 'term_frequencies_from_store',),
     "topic_metrics": ('match_topics', 'npmi_coherence', 'relevance_scores', 'topic_diversity', 'topic_stability',),
     "topic_plots": ('plot_doc_topics', 'plot_k_selection', 'plot_topic_prevalence', 'plot_topic_terms', 'topic_prevalence_table',),
     "topics": ('fit_topics', 'fit_topics_from_store', 'TopicModel',),

@@ -298,3 +298,28 @@ def test_ascii_quote_changes_by_hand():
     scored = sentence_sentiment(corpus)
     assert ascii_quote_changes(scored) == 1
     assert ascii_quote_changes(scored.iloc[[0, 2]]) == 0
+
+
+# --------------------------------------------------------------------------- terms
+
+
+def test_document_term_table_from_store_equals_document_term_table(
+        seed_store, seed_dedupe_store, seed_corpus, synth_store, synth):
+    from analysis.keyness import keyness, top_distinctive
+    from analysis.terms import document_term_table, document_term_table_from_store
+
+    for ngram_range in ((1, 1), (1, 2)):
+        picked = list(dict.fromkeys(top_distinctive(
+            keyness(seed_corpus, ngram_range=ngram_range), n=8)["term"]))
+        assert any(" " in t for t in picked) or ngram_range == (1, 1)
+        terms = [*picked, "no-such-term", "xi jinping"]
+        pd.testing.assert_frame_equal(
+            document_term_table_from_store(seed_store, terms, ngram_range=ngram_range),
+            document_term_table(seed_corpus, terms, ngram_range=ngram_range))
+        pd.testing.assert_frame_equal(
+            document_term_table_from_store(seed_dedupe_store, terms, ngram_range=ngram_range),
+            document_term_table(seed_corpus, terms, ngram_range=ngram_range, dedupe=True))
+    terms = ["putin", "xi", "trade", "sanctions"]
+    pd.testing.assert_frame_equal(document_term_table_from_store(synth_store, terms,
+                                                                 group="outlet"),
+                                  document_term_table(synth, terms, group="outlet"))
