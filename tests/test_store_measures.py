@@ -62,22 +62,18 @@ def test_mentions_from_store_equal_mentions(seed_store, seed_corpus, synth_store
                                   mentions(synth, group="outlet"))
 
 
-@pytest.mark.parametrize("top", [10, 2, None])
-def test_mention_rates_from_store_equal_mention_rates(seed_store, seed_corpus, top):
-    got = mention_rates_from_store(seed_store, top=top, n_boot=200, random_state=4)
-    want = mention_rates(seed_corpus, top=top, n_boot=200, random_state=4)
+@pytest.mark.parametrize(("which", "options"), [
+    ("seeds", {"top": 10, "random_state": 4}), ("seeds", {"top": 2}), ("seeds", {"top": None}),
+    ("synth", {"top": 5}), ("synth", {"top": 5, "group": "outlet", "per": 100}),
+])
+def test_mention_rates_from_store_equal_mention_rates(request, which, options):
+    store = request.getfixturevalue("seed_store" if which == "seeds" else "synth_store")
+    corpus = request.getfixturevalue("seed_corpus" if which == "seeds" else "synth")
+    got = mention_rates_from_store(store, n_boot=100, **options)
+    want = mention_rates(corpus, n_boot=100, **{"group": store.group, **options})
     assert len(want[0]) > 0
     for a, b in zip(got, want, strict=True):
         pd.testing.assert_frame_equal(a, b)
-
-
-def test_mention_rates_from_store_on_a_synthetic_corpus(synth_store, synth):
-    for group in ("group", "outlet"):
-        got = mention_rates_from_store(synth_store, group=group, top=5, n_boot=100)
-        want = mention_rates(synth, group=group, top=5, n_boot=100)
-        assert len(want[0]) > 0
-        for a, b in zip(got, want, strict=True):
-            pd.testing.assert_frame_equal(a, b)
 
 
 def test_structure_quotes_and_speakers_from_the_stored_stages(seed_store, seed_corpus):
