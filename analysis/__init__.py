@@ -22,9 +22,9 @@ from typing import Any
 
 #: module (under ``analysis``) -> the public names it provides.
 _MODULES: dict[str, tuple[str, ...]] = {
-    "actors": ('find_actors', 'mentions',),
+    "actors": ('find_actors', 'mentions', 'mentions_from_store',),
     "cleaning": ('clean_text',),
-    "comparison": ('compare_groups', 'Comparison', 'distinctive_terms', 'plot_differences', 'quoted_speakers',),
+    "comparison": ('compare_groups', 'compare_groups_from_store', 'Comparison', 'distinctive_terms', 'plot_differences', 'quoted_speakers',),
     "concordance": ('collocations', 'kwic', 'kwic_view', 'KwicView', 'sample_lines',),
     "corpus": ('cleaning_audit', 'load_corpus',),
     "events": ('assign_event', 'read_events',),
@@ -35,18 +35,18 @@ _MODULES: dict[str, tuple[str, ...]] = {
     "quotes": ('quoted_speech', 'quotes', 'speaker_counts',),
     "report": ('render_report',),
     "segment": ('paragraphs', 'sentences', 'structure_summary', 'units',),
-    "sentiment": ('actor_sentiment', 'annotate_sentences', 'document_sentiment', 'group_sentiment', 'GroupSentiment', 'position_sentiment', 'score_sentences', 'sentence_sentiment', 'voice_sentiment', 'VoiceSentiment',),
+    "sentiment": ('actor_sentiment', 'annotate_sentences', 'ascii_quote_changes', 'document_sentiment', 'group_sentiment', 'GroupSentiment', 'position_sentiment', 'score_sentences', 'sentence_sentiment', 'sentiment_and_quotes', 'voice_sentiment', 'VoiceSentiment',),
     "sentiment_plots": ('plot_actor_sentiment', 'plot_contributions', 'plot_position', 'plot_sentence_distribution', 'plot_voice_sentiment',),
-    "structure": ('mention_rates',),
+    "structure": ('mention_rates', 'mention_rates_from_store',),
     "store": ('ensure_store', 'is_current', 'open_store', 'prepare', 'Store', 'StoreSettings',),
     "structure_plots": ('plot_speakers',),
     "settings": ('AnalysisConfig', 'load_configured', 'read_config', 'resolve_config',),
     "tables": ('format_count', 'ShownTable', 'summarise_list', 'top_rows',),
     "term_plots": ('plot_keyness', 'plot_keyness_scatter', 'plot_term_heatmap', 'plot_top_terms',),
-    "terms": ('document_term_matrix', 'document_term_table', 'DocumentTermMatrix', 'term_frequencies', 'term_frequencies_from_store',),
+    "terms": ('document_term_matrix', 'document_term_table', 'document_term_table_from_store', 'DocumentTermMatrix', 'term_frequencies', 'term_frequencies_from_store',),
     "topic_metrics": ('match_topics', 'npmi_coherence', 'relevance_scores', 'topic_diversity', 'topic_stability',),
     "topic_plots": ('plot_doc_topics', 'plot_k_selection', 'plot_topic_prevalence', 'plot_topic_terms', 'topic_prevalence_table',),
-    "topics": ('fit_topics', 'TopicModel',),
+    "topics": ('fit_topics', 'fit_topics_from_store', 'TopicModel',),
     "vocab": ('make_analyzer', 'tokenize',),
 }
 _EXPORTS: dict[str, str] = {name: module for module, names in _MODULES.items() for name in names}

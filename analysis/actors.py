@@ -34,11 +34,12 @@ import pandas as pd
 
 from analysis import config
 from analysis.errors import CorpusError
+from analysis.stages import StageSource
 from analysis.validation import check_corpus
 from analysis.wordlists import WORD_RE, read_table, resource_path, trie_regex
 
 __all__ = ["ActorTable", "actor_table", "find_actors", "find_mentions",
-           "mentions"]
+           "mentions", "mentions_from_store"]
 
 DEFAULT_ALIASES = "actors.csv"
 _SPACES = re.compile(r"\s+")
@@ -267,14 +268,65 @@ def mentions(corpus: pd.DataFrame, *, group: str = config.DEFAULT_GROUP, per: fl
     check_corpus(corpus, group=group)
     table = actor_table(aliases)
     texts = ["" if pd.isna(t) else str(t) for t in corpus["text"].tolist()]
-    doc_ids = corpus["doc_id"].tolist()
-    actors = list(table.actors)
-    index = {a: i for i, a in enumerate(actors)}
-    counts = np.zeros((len(texts), len(actors)), dtype="int64")
+    index = {a: i for i, a in enumerate(table.actors)}
+    counts = np.zeros((len(texts), len(table.actors)), dtype="int64")
     for d, text in enumerate(texts):
         for _, _, actor in find_mentions(text, aliases=table):
             counts[d, index[actor]] += 1
-    words = _word_counts(corpus, texts)
+    return _mention_table(corpus, counts, _word_counts(corpus, texts), table=table,
+                          group=group, per=per)
+
+
+def mentions_from_store(store: StageSource, *, group: str | None = None,
+                        per: float = 1000) -> pd.DataFrame:
+    """:func:`mentions` from a prepared store's mention table: no text is searched again.
+
+    The same table :func:`mentions` gives on the corpus the store was prepared from, with the
+    store's actor table (``store.aliases``); word counts are the documents' ``n_words`` (when
+    every document has one, as :func:`mentions` does), else counted in the stored text.
+
+    Parameters
+    ----------
+    store : from :func:`analysis.store.open_store` (or ``prepare``)
+    group : any column of ``store.documents`` (default: the store's group)
+    per : rates are mentions per ``per`` words
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from analysis.store import prepare
+    >>> corpus = pd.DataFrame({"doc_id": ["a", "b"], "event": ["x", "y"],
+    ...                        "text": ["Putin met Xi in Moscow.", "Xi spoke."]})
+    >>> store = prepare(corpus, store=tempfile.mkdtemp() + "/s")
+    >>> out = mentions_from_store(store)
+    >>> out[out["actor"] == "Xi Jinping"][["level", "event", "mentions", "rate"]].values.tolist()
+    [['document', 'x', 1, 200.0], ['document', 'y', 1, 500.0], ['group', 'x', 1, 200.0], ['group', 'y', 1, 500.0]]
+    """
+    group = store.group if group is None else group
+    documents = store.documents
+    check_corpus(documents, group=group)
+    table = actor_table(store.aliases)
+    stored = store.mentions
+    rows = pd.Index(documents["doc_id"]).get_indexer(stored["doc_id"])
+    cols = pd.Index(table.actors).get_indexer(stored["actor"].astype(str))
+    if (rows < 0).any() or (cols < 0).any():
+        raise CorpusError(f"{getattr(store, 'path', 'the store')}: its mention table names "
+                          "documents or actors it does not hold. Prepare the store again.")
+    counts = np.zeros((len(documents), len(table.actors)), dtype="int64")
+    np.add.at(counts, (rows, cols), 1)
+    if "n_words" in documents.columns and documents["n_words"].notna().all():
+        texts: list[str] = []
+    else:
+        texts = ["" if pd.isna(t) else str(t) for t in documents["text"].tolist()]
+    return _mention_table(documents, counts, _word_counts(documents, texts), table=table,
+                          group=group, per=per)
+
+
+def _mention_table(corpus: pd.DataFrame, counts: np.ndarray, words: np.ndarray, *,
+                   table: ActorTable, group: str, per: float) -> pd.DataFrame:
+    """The long table of :func:`mentions` from a document x actor count matrix."""
+    doc_ids = corpus["doc_id"].tolist()
+    actors = list(table.actors)
     n_d, n_a = counts.shape
     doc = pd.DataFrame({
         "level": "document",

@@ -28,8 +28,9 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from . import config
-from .errors import DesignWarning
-from .keyness import keyness
+from .errors import CorpusError, CorpusWarning, DesignWarning
+from .keyness import keyness_from_group_counts
+from .passages import deduplicated
 from .plots import group_title, style
 from .quotes import quotes, speaker_counts
 from .sentiment import (
@@ -37,9 +38,10 @@ from .sentiment import (
     VoiceSentiment,
     actor_sentiment,
     group_sentiment,
-    sentence_sentiment,
+    sentiment_and_quotes,
     voice_sentiment,
 )
+from .stages import SUMMARY_COLUMNS, StageSource, stage_table
 from .stats import (
     REST,
     Resampling,
@@ -49,9 +51,12 @@ from .stats import (
     resolve_resampling,
     top_groups,
 )
-from .topics import TopicModel, fit_topics
+from .terms import GroupCounts, group_counts
+from .topics import TopicModel, fit_topics_from_stages
+from .validation import check_corpus
 
-__all__ = ["Comparison", "compare_groups", "distinctive_terms", "plot_differences", "quoted_speakers"]
+__all__ = ["Comparison", "compare_groups", "compare_groups_from_store", "distinctive_terms",
+           "plot_differences", "quoted_speakers"]
 
 MEASURE_LABELS = {
     "mean_compound": "mean compound",
@@ -103,7 +108,8 @@ def distinctive_terms(corpus: pd.DataFrame, *, group: str = config.DEFAULT_GROUP
 
     Ranked by the keyness score of :func:`analysis.keyness.keyness` (log-odds z by
     default). Each row keeps the counts, the number of documents each count comes from and
-    the ``single_doc`` flag: a term used by one article only describes that article.
+    the ``single_doc`` flag: a term used by one article only describes that article. The
+    terms are counted once for every group (one document-term matrix).
 
     Examples
     --------
@@ -112,10 +118,22 @@ def distinctive_terms(corpus: pd.DataFrame, *, group: str = config.DEFAULT_GROUP
     >>> d.groupby("group").size().to_dict()
     {'2023-moscow': 3, '2024-beijing': 3}
     """
-    names = sorted(corpus[group].dropna().astype(str).unique())
+    check_corpus(corpus, group=group)
+    with warnings.catch_warnings():
+        # documents without a group are reported once, by check_groups
+        warnings.simplefilter("ignore", CorpusWarning)
+        check_groups(corpus, group=group, min_docs=2)
+        gc = group_counts(corpus, group=group, dedupe=dedupe)
+    return _distinctive(gc, group=group, top=top, method=method, dedupe=dedupe)
+
+
+def _distinctive(gc: GroupCounts, *, group: str, top: int, method: str,
+                 dedupe: bool) -> pd.DataFrame:
+    """The table of :func:`distinctive_terms` from counts grouped once."""
     frames = []
-    for name in names:
-        table = keyness(corpus, group=group, target=name, method=method, dedupe=dedupe)
+    for name in sorted(str(g) for g in gc.groups):
+        table = keyness_from_group_counts(gc, group=group, target=name, method=method,
+                                          dedupe=dedupe)
         mine = table[table["direction"] == name].sort_values("score", ascending=False, kind="stable")
         frames.append(mine.head(top).assign(group=name))
     out = pd.concat(frames, ignore_index=True)
@@ -138,14 +156,18 @@ def quoted_speakers(corpus: pd.DataFrame, *, group: str = config.DEFAULT_GROUP, 
     >>> bool((s.groupby("event")["share"].sum() <= 1.0 + 1e-9).all())
     True
     """
-    counts = speaker_counts(quotes(corpus, group=group), group=group)
+    return _top_speakers(quotes(corpus, group=group), group=group, top=top)
+
+
+def _top_speakers(quote_frame: pd.DataFrame, *, group: str, top: int) -> pd.DataFrame:
+    counts = speaker_counts(quote_frame, group=group)
     return counts.groupby(group, sort=True).head(top).reset_index(drop=True)
 
 
 def compare_groups(
-    corpus: pd.DataFrame,
+    corpus: pd.DataFrame | StageSource,
     *,
-    group: str = config.DEFAULT_GROUP,
+    group: str | None = None,
     groups: Sequence[str] | None = None,
     top_terms: int = 10,
     k: int | None = None,
@@ -160,17 +182,26 @@ def compare_groups(
 ) -> Comparison:
     """Run every group comparison of the suite on one corpus and grouping.
 
+    The corpus is split into sentences once, searched for quotations once and counted once;
+    every comparison reads those stages. Given a prepared store instead of a corpus, the
+    stored stages are read (:func:`compare_groups_from_store`) and nothing is split again.
+
     Parameters
     ----------
-    corpus : DataFrame from :func:`analysis.load_corpus` (``doc_id``, ``text``, ``group``)
-    group : grouping column (two or more groups)
+    corpus : DataFrame from :func:`analysis.load_corpus` (``doc_id``, ``text``, ``group``),
+        or a prepared :class:`analysis.store.Store`
+    group : grouping column (two or more groups); default
+        :data:`analysis.config.DEFAULT_GROUP`, or the store's group for a store
     groups : a chosen pair ``(a, b)`` for the differences; default: the two groups, or with
         more than two each group against the rest
     top_terms : distinctive terms kept per group
     k, topic_method, n_seeds : topic model settings (:func:`analysis.topics.fit_topics`'s
         ``k``, ``method`` and ``n_seeds``); ``k=None`` chooses k
-    dedupe : count passages shared between documents once (default: as published)
-    aliases : actor table for the actor comparison (default: the bundled one)
+    dedupe : count passages shared between documents once (default: as published); applied
+        once, before every comparison (quoted speakers included). A store is deduplicated
+        when it is prepared (``dedupe=True`` with a store prepared without it is refused).
+    aliases : actor table for the actor comparison and the speakers (default: the bundled
+        one; a store's is the one it was prepared with)
     resampling : :class:`analysis.stats.Resampling` for every interval and test
     n_boot, random_state : short forms overriding those fields of ``resampling``
     unit : what a document is in the caveat and the tests' sentences ("articles",
@@ -183,27 +214,122 @@ def compare_groups(
     >>> comp.sentiment.summary["n_docs"].tolist()
     [3, 2, 3, 2, 3, 2]
     """
-    opts = resolve_resampling(resampling, n_boot=n_boot, random_state=random_state)
+    options = dict(groups=groups, top_terms=top_terms, k=k, topic_method=topic_method,
+                   n_seeds=n_seeds, resampling=resampling, n_boot=n_boot,
+                   random_state=random_state, unit=unit)
+    if not isinstance(corpus, pd.DataFrame):
+        store = corpus
+        prepared = bool(store.settings.get("dedupe", False))
+        if dedupe and not prepared:
+            raise CorpusError("dedupe=True: this store was prepared as published. Prepare a "
+                              "store with dedupe (python -m analysis prepare --dedupe ...) and "
+                              "pass that one.")
+        if aliases is not None and str(aliases) != str(store.aliases):
+            raise CorpusError(f"aliases={aliases!r}: this store was prepared with the actor "
+                              f"table {store.aliases or 'bundled'}. Prepare a store with "
+                              "--actors and pass that one, or leave aliases out.")
+        return compare_groups_from_store(store, group=group, **options)
+    group = config.DEFAULT_GROUP if group is None else group
     with warnings.catch_warnings():
         warnings.simplefilter("always", DesignWarning)
         check_groups(corpus, group=group)
     data = corpus.dropna(subset=[group])
     sizes = group_sizes(data, group=group)
-    scored = sentence_sentiment(data, group=group, dedupe=dedupe, aliases=aliases)
+    if dedupe:
+        data = deduplicated(data, group=group)
+    scored, quote_frame = sentiment_and_quotes(data, group=group, aliases=aliases)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", CorpusWarning)
+        check_groups(data, group=group, min_docs=2)
+        gc = group_counts(data, group=group)
+    return _assemble(data, scored, quote_frame, gc, group=group, sizes=sizes, dedupe=dedupe,
+                     **options)
+
+
+def compare_groups_from_store(
+    store: StageSource,
+    *,
+    group: str | None = None,
+    groups: Sequence[str] | None = None,
+    top_terms: int = 10,
+    k: int | None = None,
+    topic_method: str = "nmf",
+    n_seeds: int = 10,
+    resampling: Resampling | None = None,
+    n_boot: int | None = None,
+    random_state: int | None = None,
+    unit: str = "articles",
+) -> Comparison:
+    """:func:`compare_groups` from a prepared store: every comparison reads the stored stages.
+
+    Sentiment, actors and voices from ``store.sentences``, speakers from ``store.quotes``,
+    distinctive terms from the stored counts (grouped once), topics from units built of the
+    stored sentences (:func:`analysis.topics.fit_topics_from_store`). Deduplication and the
+    actor table are the store's. Documents without a value of ``group`` are left out, as
+    :func:`compare_groups` leaves them out.
+
+    Parameters
+    ----------
+    store : from :func:`analysis.store.open_store` (or ``prepare``)
+    group : any column of ``store.documents`` (default: the store's group)
+    groups, top_terms, k, topic_method, n_seeds, resampling, n_boot, random_state, unit :
+        as in :func:`compare_groups`
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from analysis.store import prepare
+    >>> store = prepare(None, store=tempfile.mkdtemp() + "/s")
+    >>> comp = compare_groups_from_store(store, k=3, n_seeds=3, n_boot=100)
+    >>> comp.sizes.to_dict()
+    {'2023-moscow': 3, '2024-beijing': 2}
+    """
+    group = store.group if group is None else group
+    documents = store.documents
+    with warnings.catch_warnings():
+        warnings.simplefilter("always", DesignWarning)
+        check_groups(documents, group=group)
+    data = documents.loc[documents[group].notna()]
+    data = data.drop(columns=[c for c in SUMMARY_COLUMNS if c in data.columns])
+    sizes = group_sizes(data, group=group)
+    frames = []
+    for table in ("sentences", "quotes"):
+        frame = stage_table(store, table, group=group)
+        frames.append(frame.loc[frame[group].notna()].reset_index(drop=True))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", CorpusWarning)
+        check_groups(data, group=group, min_docs=2)
+        gc = store.group_counts(group=group)
+    return _assemble(data, frames[0], frames[1], gc, group=group, sizes=sizes,
+                     dedupe=bool(store.settings.get("dedupe", False)), groups=groups,
+                     top_terms=top_terms, k=k, topic_method=topic_method, n_seeds=n_seeds,
+                     resampling=resampling, n_boot=n_boot, random_state=random_state,
+                     unit=unit)
+
+
+def _assemble(data: pd.DataFrame, scored: pd.DataFrame, quote_frame: pd.DataFrame,
+              gc: GroupCounts, *, group: str, sizes: pd.Series, dedupe: bool,
+              groups: Sequence[str] | None, top_terms: int, k: int | None, topic_method: str,
+              n_seeds: int, resampling: Resampling | None, n_boot: int | None,
+              random_state: int | None, unit: str) -> Comparison:
+    """Every comparison from the stages: documents, scored sentences, quotations, counts."""
+    opts = resolve_resampling(resampling, n_boot=n_boot, random_state=random_state)
     sent = group_sentiment(scored, group=group, groups=groups, resampling=opts, unit=unit)
-    model = fit_topics(data, group=group, k=k, method=topic_method, n_seeds=n_seeds,
-                       dedupe=dedupe, random_state=opts.random_state)
+    model = fit_topics_from_stages(data, scored, group=group, deduplicated=dedupe, k=k,
+                                   method=topic_method, n_seeds=n_seeds,
+                                   random_state=opts.random_state)
     boot = dict(n_boot=opts.n_boot, level=opts.level, random_state=opts.random_state)
     topic_diff = model.prevalence_difference(group, groups=groups, **boot)
     return Comparison(
         group=group,
         sizes=sizes,
         caveat=caveat(sizes, pair=groups, resampling=opts, unit=unit),
-        distinctive=distinctive_terms(data, group=group, top=top_terms, dedupe=dedupe),
+        distinctive=_distinctive(gc, group=group, top=top_terms, method="log_odds",
+                                 dedupe=dedupe),
         sentiment=sent,
         actors=actor_sentiment(scored, group=group, resampling=opts),
         voices=voice_sentiment(scored, group=group, resampling=opts),
-        speakers=quoted_speakers(data, group=group),
+        speakers=_top_speakers(quote_frame, group=group, top=8),
         topics=model,
         prevalence=model.prevalence(group, **boot),
         differences=_differences(sent.differences, topic_diff),

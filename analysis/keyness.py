@@ -55,6 +55,7 @@ __all__ = [
     "g2_statistic",
     "keyness",
     "keyness_from_counts",
+    "keyness_from_group_counts",
     "keyness_from_store",
     "log_odds_dirichlet",
     "log_ratio",
@@ -558,6 +559,43 @@ def keyness_from_store(
                           ngram_range=ngram_range, min_count=min_count,
                           prior_scale=prior_scale, alpha=alpha,
                           dedupe=bool(store.settings.get("dedupe", False)))
+
+
+def keyness_from_group_counts(
+    gc: GroupCounts,
+    *,
+    group: str,
+    target: str | None = None,
+    method: str = "log_odds",
+    ngram_range: tuple[int, int] = (1, 1),
+    min_count: int = 3,
+    prior_scale: float = 1.0,
+    alpha: float = 0.05,
+    dedupe: bool = False,
+) -> pd.DataFrame:
+    """:func:`keyness` from counts already grouped, so several targets share one count.
+
+    ``gc`` from :func:`analysis.terms.group_counts` (or a store's ``group_counts``);
+    ``dedupe`` says whether those counts were made with shared passages once (an emptied
+    group is then explained, not compared). Other options as in :func:`keyness`.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from analysis.terms import group_counts
+    >>> corpus = pd.DataFrame({
+    ...     "doc_id": ["a", "b", "c", "d"], "g": ["x", "x", "y", "y"],
+    ...     "text": ["war war talks", "war crisis", "trade talks", "trade trade deal"]})
+    >>> gc = group_counts(corpus, group="g")
+    >>> k = keyness_from_group_counts(gc, group="g", target="y", min_count=2)
+    >>> k[["term", "count_target", "direction"]].values.tolist()
+    [['trade', 3, 'y'], ['talks', 1, 'neither'], ['war', 0, 'x']]
+    """
+    if method not in KEYNESS_METHODS:
+        raise ValueError(f"method must be one of {KEYNESS_METHODS}, not {method!r}")
+    return _keyness_table(gc, group=group, target=target, method=method,
+                          ngram_range=ngram_range, min_count=min_count,
+                          prior_scale=prior_scale, alpha=alpha, dedupe=dedupe)
 
 
 def _keyness_table(gc: GroupCounts, *, group: str, target: str | None, method: str,

@@ -517,7 +517,7 @@ def quoted_shares(text: str, spans: list[tuple[int, int]],
 # --------------------------------------------------------------------------- units
 def units(corpus: pd.DataFrame, *, group: str | None = config.DEFAULT_GROUP,
           unit: str = "paragraph", window: int = 3, max_sentences: int = 8,
-          train: bool = True) -> pd.DataFrame:
+          train: bool = True, sents: pd.DataFrame | None = None) -> pd.DataFrame:
     """Text units for topic models: paragraphs, or windows of consecutive sentences.
 
     Parameters
@@ -538,6 +538,11 @@ def units(corpus: pd.DataFrame, *, group: str | None = config.DEFAULT_GROUP,
         Longest paragraph kept whole with ``unit="paragraph"``.
     train : bool, default True
         Passed to :func:`sentences`.
+    sents : DataFrame, optional
+        The sentences of ``corpus`` already split (:func:`sentences`, or a prepared store's
+        ``sentences``: ``doc_id``, group, ``paragraph``, ``sentence``, ``start``, ``end``,
+        whole documents in corpus order); ``train`` is then unused and the text is not split
+        again.
 
     Returns
     -------
@@ -557,9 +562,16 @@ def units(corpus: pd.DataFrame, *, group: str | None = config.DEFAULT_GROUP,
         raise CorpusError(f"unit={unit!r} is not supported; use 'paragraph' or 'window'.")
     if int(window) < 1 or int(max_sentences) < 1:
         raise CorpusError("window and max_sentences must be positive integers.")
-    sents = sentences(corpus, group=group, train=train)
-    texts = dict(zip(corpus["doc_id"].tolist(), _texts(corpus), strict=True))
     gname = group if group is not None else "group"
+    if sents is None:
+        sents = sentences(corpus, group=group, train=train)
+    else:
+        missing = [c for c in ("doc_id", gname, "paragraph", "sentence", "start", "end")
+                   if c not in sents.columns]
+        if missing:
+            raise CorpusError(f"sents has no column(s) {', '.join(map(repr, missing))}; pass "
+                              f"the output of analysis.sentences(corpus, group={group!r}).")
+    texts = dict(zip(corpus["doc_id"].tolist(), _texts(corpus), strict=True))
     rows: list[tuple] = []
     keys = sents[["doc_id", "paragraph"]].itertuples(index=False, name=None)
     starts = sents["start"].to_numpy()

@@ -38,6 +38,7 @@ from __future__ import annotations
 
 import functools
 import os
+import re
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
@@ -62,11 +63,13 @@ __all__ = [
     "VoiceSentiment",
     "actor_sentiment",
     "annotate_sentences",
+    "ascii_quote_changes",
     "document_sentiment",
     "group_sentiment",
     "position_sentiment",
     "score_sentences",
     "sentence_sentiment",
+    "sentiment_and_quotes",
     "vader_analyzer",
     "voice_sentiment",
 ]
@@ -270,6 +273,36 @@ def score_sentences(
     )
 
 
+def ascii_quote_changes(scored: pd.DataFrame, *, n_jobs: int | None = None) -> int:
+    """How many sentences' compound score the ASCII mapping of quotes changed.
+
+    ``scored`` is a frame of :func:`sentence_sentiment` (or a store's ``sentences``), scored
+    with ``ascii_quotes=True``. Only a sentence holding a typographic quote or apostrophe
+    (a key of :data:`TYPOGRAPHIC_QUOTES`) reads differently without the mapping, so only
+    those are scored again as printed; the count equals rescoring every sentence with
+    ``score_sentences(scored["text"], ascii_quotes=False)`` and comparing.
+
+    Examples
+    --------
+    >>> corpus = pd.DataFrame({"doc_id": ["a"], "event": ["x"],
+    ...     "text": ["He called Xi a “dear friend”. Talks went well. It isn’t good."]})
+    >>> ascii_quote_changes(sentence_sentiment(corpus))
+    2
+    """
+    for col in ("text", "compound"):
+        if col not in scored.columns:
+            raise CorpusError(f"ascii_quote_changes: the frame has no column {col!r}; pass "
+                              "the output of sentence_sentiment (or a store's sentences).")
+    texts = scored["text"].astype("string").fillna("")
+    marks = "".join(chr(c) for c in TYPOGRAPHIC_QUOTES)
+    curly = texts.str.contains(f"[{re.escape(marks)}]", regex=True).to_numpy(dtype=bool)
+    if not curly.any():
+        return 0
+    as_printed = score_sentences(texts[curly].tolist(), ascii_quotes=False, n_jobs=n_jobs)
+    return int((as_printed["compound"].to_numpy()
+                != scored["compound"].to_numpy(dtype=float)[curly]).sum())
+
+
 # --------------------------------------------------------------------------- sentence frame
 
 
@@ -349,14 +382,68 @@ def sentence_sentiment(
     1         1       0.5  reporter   -0.5994
     2         2       1.0  reporter    0.0000
     """
+    _check_sentence_corpus(corpus, group, "sentence_sentiment")
+    if dedupe:
+        corpus = deduplicated(corpus, group=group)
+    return _split_and_score(corpus, group=group, ascii_quotes=ascii_quotes, n_jobs=n_jobs,
+                            aliases=aliases)[0]
+
+
+def sentiment_and_quotes(
+    corpus: pd.DataFrame,
+    *,
+    group: str = config.DEFAULT_GROUP,
+    ascii_quotes: bool = True,
+    n_jobs: int | None = None,
+    aliases: str | os.PathLike[str] | None = None,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The frame of :func:`sentence_sentiment` and the quotation table it was built with.
+
+    One sentence split and one search for quotations serve both, so a caller that needs
+    the speakers too (:func:`analysis.quotes.speaker_counts`) does not search again.
+    Deduplication is a step before (:func:`analysis.passages.deduplicated`).
+
+    Parameters
+    ----------
+    corpus, group, ascii_quotes, n_jobs, aliases : as in :func:`sentence_sentiment`
+
+    Returns
+    -------
+    scored : the frame of :func:`sentence_sentiment`
+    quotes : the frame of :func:`analysis.quotes.quotes` for the same sentences
+
+    Examples
+    --------
+    >>> corpus = pd.DataFrame({"doc_id": ["a"], "event": ["x"],
+    ...     "text": ["“We are ready,” Putin said. The war goes on."]})
+    >>> scored, found = sentiment_and_quotes(corpus)
+    >>> len(scored), found["speaker"].tolist()
+    (2, ['Vladimir Putin'])
+    """
+    _check_sentence_corpus(corpus, group, "sentiment_and_quotes")
+    return _split_and_score(corpus, group=group, ascii_quotes=ascii_quotes, n_jobs=n_jobs,
+                            aliases=aliases)
+
+
+def _split_and_score(corpus: pd.DataFrame, *, group: str, ascii_quotes: bool,
+                     n_jobs: int | None, aliases: str | os.PathLike[str] | None,
+                     ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    sents = sentences(corpus, group=group, aliases=aliases)
+    quote_frame = find_quotes(corpus, group=group, aliases=aliases, sents=sents)
+    scored = annotate_sentences(sents, quote_frame, group=group, ascii_quotes=ascii_quotes,
+                                n_jobs=n_jobs)
+    return scored, quote_frame
+
+
+def _check_sentence_corpus(corpus: pd.DataFrame, group: str, what: str) -> None:
     require_columns(
-        corpus, ["doc_id", "text", group], "sentence_sentiment",
+        corpus, ["doc_id", "text", group], what,
         f"Pass group= the grouping column (default {config.DEFAULT_GROUP!r}), e.g. the one "
         "the corpus was loaded with.",
     )
     if group in SENTENCE_COLUMNS:
         raise CorpusError(
-            f"sentence_sentiment: the group column {group!r} has the name of a column the "
+            f"{what}: the group column {group!r} has the name of a column the "
             f"sentence table adds ({', '.join(SENTENCE_COLUMNS)}). Rename it in the corpus "
             f"(e.g. corpus.rename(columns={{{group!r}: {group + '_name'!r}}})) and pass that name."
         )
@@ -364,16 +451,10 @@ def sentence_sentiment(
         filled = [str(c) for c in corpus.columns
                   if c not in ("doc_id", "text", "raw_text", group) and corpus[c].notna().any()]
         raise CorpusError(
-            f"sentence_sentiment: group column {group!r} has no values in this corpus (every "
+            f"{what}: group column {group!r} has no values in this corpus (every "
             f"row is missing), so every sentence would have no group. Pass group= the column "
             f"the corpus is grouped by; columns with values: {', '.join(filled)}."
         )
-    if dedupe:
-        corpus = deduplicated(corpus, group=group)
-    sents = sentences(corpus, group=group, aliases=aliases)
-    quote_frame = find_quotes(corpus, group=group, aliases=aliases, sents=sents)
-    return annotate_sentences(sents, quote_frame, group=group, ascii_quotes=ascii_quotes,
-                              n_jobs=n_jobs)
 
 
 def annotate_sentences(

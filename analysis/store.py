@@ -99,6 +99,7 @@ from scipy import sparse
 
 from analysis import config
 from analysis.errors import CorpusError, CorpusWarning
+from analysis.stages import SUMMARY_COLUMNS
 from analysis.terms import DocumentTermMatrix, GroupCounts, group_counts_from_matrix
 
 __all__ = [
@@ -132,8 +133,6 @@ BATCH_CHARS: int = 1_000_000
 #: Below this many characters of text ``n_jobs=None`` stays in one process (starting a
 #: worker imports the package: about a second).
 PARALLEL_MIN_CHARS: int = 4_000_000
-#: Per-document counts the store adds to the documents table.
-SUMMARY_COLUMNS: tuple[str, ...] = ("n_sentences", "n_quotes", "n_mentions", "n_tokens")
 #: Columns of the per-sentence tables, which a group column must not be called.
 _RESERVED = frozenset({
     "doc_id", "paragraph", "sentence", "position", "text", "start", "end", "quoted_share",
@@ -469,6 +468,16 @@ class Store:
     def group(self) -> str:
         """The grouping column of the per-sentence tables."""
         return self.settings["group"]
+
+    @property
+    def aliases(self) -> str | None:
+        """The actor table the store was prepared with: None (bundled) or its path.
+
+        What the ``aliases=`` argument of the corpus functions takes, so a measure computed
+        from the corpus sees the same actors as the store's ``mentions`` and ``actors``.
+        """
+        actors = self.settings.get("actors", "bundled")
+        return None if actors == "bundled" else str(actors)
 
     def read(self, table: str, *, columns: Sequence[str] | None = None,
              filters: Any = None) -> pd.DataFrame:

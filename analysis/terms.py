@@ -44,6 +44,7 @@ __all__ = [
     "corpus_for_counts",
     "document_term_matrix",
     "document_term_table",
+    "document_term_table_from_store",
     "frequency_table",
     "group_counts_from_matrix",
     "term_frequencies",
@@ -83,6 +84,8 @@ class CountSource(Protocol):
 
     def group_counts(self, *, group: str | None = None,
                      ngram_range: tuple[int, int] = (1, 1)) -> GroupCounts: ...
+
+    def term_counts(self, *, ngram_range: tuple[int, int] = (1, 1)) -> DocumentTermMatrix: ...
 
 
 # --------------------------------------------------------------------------- validation
@@ -518,6 +521,60 @@ def document_term_table(
     counts = vec.transform(texts).toarray()
     unigram = _analyzer((1, 1))
     tokens = np.array([len(unigram(t)) for t in texts], dtype=np.int64)
+    return _term_table(corpus, counts, tokens, terms, group=group)
+
+
+def document_term_table_from_store(
+    store: CountSource,
+    terms: Sequence[str],
+    *,
+    group: str | None = None,
+    ngram_range: tuple[int, int] = (1, 1),
+) -> pd.DataFrame:
+    """:func:`document_term_table` from a prepared store's counts: no text is read again.
+
+    The same table :func:`document_term_table` gives on the corpus the store was prepared
+    from: counts are the stored document-term counts of ``ngram_range`` (a term the store
+    never saw counts 0), ``n_tokens`` the documents' stored token counts; deduplication is
+    the store's.
+
+    Parameters
+    ----------
+    store : from :func:`analysis.store.open_store` (or ``prepare``)
+    terms : the terms to place, in the order shown
+    group : any column of ``store.documents`` (default: the store's group)
+    ngram_range : within the store's range; must include the lengths of ``terms``
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from analysis.store import StoreSettings, prepare
+    >>> corpus = pd.DataFrame({"doc_id": ["a", "b"], "g": ["x", "y"],
+    ...                        "text": ["war and war", "grain trade"]})
+    >>> store = prepare(corpus, store=tempfile.mkdtemp() + "/s", settings=StoreSettings(group="g"))
+    >>> document_term_table_from_store(store, ["war", "grain"])[["doc_id", "term", "count"]].to_dict("records")
+    [{'doc_id': 'a', 'term': 'war', 'count': 2}, {'doc_id': 'a', 'term': 'grain', 'count': 0}, {'doc_id': 'b', 'term': 'war', 'count': 0}, {'doc_id': 'b', 'term': 'grain', 'count': 1}]
+    """
+    ngram_range = _check_ngram_range(ngram_range)
+    terms = list(dict.fromkeys(str(t) for t in terms))
+    if not terms:
+        raise NothingToShow("the list of terms is empty, so no term is placed in the documents.")
+    group = store.group if group is None else group
+    documents = store.document_columns(["doc_id", group, "n_tokens"]).reset_index(drop=True)
+    dtm = store.term_counts(ngram_range=ngram_range)
+    column = pd.Index(dtm.terms.astype(str)).get_indexer(terms)
+    keep = np.flatnonzero(documents[group].notna().to_numpy())
+    order = keep[np.lexsort((keep, documents[group].astype(str).to_numpy()[keep]))]
+    counts = np.zeros((len(order), len(terms)), dtype=np.int64)
+    found = column >= 0
+    counts[:, found] = dtm.matrix[order][:, column[found]].toarray()
+    tokens = documents["n_tokens"].to_numpy(dtype=np.int64)[order]
+    return _term_table(documents.iloc[order], counts, tokens, terms, group=group)
+
+
+def _term_table(corpus: pd.DataFrame, counts: np.ndarray, tokens: np.ndarray,
+                terms: list[str], *, group: str) -> pd.DataFrame:
+    """The long frame of :func:`document_term_table` from a document x term count array."""
     n_docs, n_terms = counts.shape
     with np.errstate(divide="ignore", invalid="ignore"):
         rate = np.where(tokens[:, None] > 0, counts / np.maximum(tokens[:, None], 1) * RATE_PER, 0.0)

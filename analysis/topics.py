@@ -118,6 +118,7 @@ from analysis import config, stats
 from analysis.errors import CorpusError
 from analysis.segment import check_corpus
 from analysis.segment import units as segment_units
+from analysis.stages import SUMMARY_COLUMNS, StageSource, stage_table
 from analysis.tables import format_count
 from analysis.topic_metrics import (
     NPMI_WINDOW,
@@ -141,6 +142,8 @@ __all__ = [
     "STATUSES",
     "TopicModel",
     "fit_topics",
+    "fit_topics_from_stages",
+    "fit_topics_from_store",
     "largest_share_cut",
     "prevalence_caveat",
 ]
@@ -377,8 +380,10 @@ class TopicModel:
         if int(self.top_n) < 2:
             raise CorpusError(f"top_n={self.top_n!r}: coherence needs at least 2 top terms.")
 
-    def fit(self, corpus: pd.DataFrame) -> TopicModel:
+    def fit(self, corpus: pd.DataFrame, *, sents: pd.DataFrame | None = None) -> TopicModel:
         """Fit the model to ``corpus`` (see :func:`fit_topics`); returns ``self``.
+
+        ``sents``: the sentences of ``corpus`` already split (see :func:`fit_topics`).
 
         Examples
         --------
@@ -388,6 +393,17 @@ class TopicModel:
         >>> TopicModel(k=2, n_seeds=2, min_df=2).fit(corpus).k_
         2
         """
+        if sents is not None and self.dedupe:
+            raise CorpusError(
+                "sents= are the sentences of the corpus as given, so they cannot be "
+                "deduplicated here: pass the deduplicated corpus and its sentences (e.g. "
+                "fit_topics_from_store on a store prepared with dedupe) with dedupe=False, "
+                "or leave sents out."
+            )
+        return self._fit(corpus, sents=sents, deduplicate=self.dedupe)
+
+    def _fit(self, corpus: pd.DataFrame, *, sents: pd.DataFrame | None,
+             deduplicate: bool) -> TopicModel:
         self._check_params()
         check_corpus(corpus, group=self.group)
         from analysis.vocab import make_analyzer
@@ -396,14 +412,15 @@ class TopicModel:
         analyzer = make_analyzer()
         self.group_terms_ = _group_terms(corpus, self.group, analyzer)
         formula_words = frozenset(read_list(FORMULA_WORDS))
-        if self.dedupe:
+        if deduplicate:
             from analysis.passages import deduplicated
 
             corpus = deduplicated(corpus, group=self.group)
         meta_cols = [c for c in corpus.columns if c not in ("text", "raw_text")]
         self.documents_ = corpus[meta_cols].reset_index(drop=True)
         units = segment_units(
-            corpus, group=self.group, unit=self.unit, max_sentences=self.max_sentences
+            corpus, group=self.group, unit=self.unit, max_sentences=self.max_sentences,
+            sents=sents,
         )
         texts = units["text"].astype(str).tolist()
         counts, vocab, n_tokens = self._count_matrix(texts, analyzer)
@@ -1256,6 +1273,7 @@ def fit_topics(
     window: int = NPMI_WINDOW,
     labels: Mapping[int, str] | None = None,
     random_state: int = config.RANDOM_STATE,
+    sents: pd.DataFrame | None = None,
 ) -> TopicModel:
     """Fit a topic model (NMF on TF-IDF or LDA on counts) to the corpus's paragraph units.
 
@@ -1299,6 +1317,11 @@ def fit_topics(
         Topic labels overriding the automatic ones.
     random_state : int
         Seed; the same inputs and seed give identical topics.
+    sents : DataFrame, optional
+        The sentences of ``corpus`` already split (:func:`analysis.segment.sentences` or a
+        prepared store's ``sentences``), so the units are built without splitting the text
+        again; the same model as without it. Not with ``dedupe=True`` (use
+        :func:`fit_topics_from_store` on a store prepared with ``dedupe``).
 
     Returns
     -------
@@ -1317,4 +1340,81 @@ def fit_topics(
         group=group, k=k, method=method, unit=unit, k_range=k_range, n_seeds=n_seeds,
         selection_seeds=selection_seeds, sample_size=sample_size, top_n=top_n, dedupe=dedupe, min_df=min_df, max_df=max_df, max_sentences=max_sentences,
         window=window, labels=labels, random_state=random_state,
-    ).fit(corpus)
+    ).fit(corpus, sents=sents)
+
+
+def fit_topics_from_store(store: StageSource, *, group: str | None = None,
+                          **options: object) -> TopicModel:
+    """:func:`fit_topics` from a prepared store: units are built from the stored sentences.
+
+    The same model (units, vocabulary, topics, numbers) :func:`fit_topics` fits on the corpus
+    the store was prepared from, without splitting the text again; a store prepared with
+    ``dedupe`` gives the model of ``fit_topics(corpus, dedupe=True)``
+    (``model.dedupe`` says which).
+
+    Parameters
+    ----------
+    store : from :func:`analysis.store.open_store` (or ``prepare``)
+    group : any column of ``store.documents`` (default: the store's group)
+    **options : every other keyword of :func:`fit_topics` (``k``, ``method``, ``unit``,
+        ``n_seeds``, ``random_state`` ...) except ``dedupe`` and ``sents``, which the store
+        decides
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> import pandas as pd
+    >>> from analysis.store import prepare
+    >>> corpus = pd.DataFrame({"doc_id": ["a", "b"], "event": ["x", "y"],
+    ...     "text": ["Oil gas deal.\\n\\nPeace plan talks.", "Gas oil exports.\\n\\nPeace talks plan."]})
+    >>> store = prepare(corpus, store=tempfile.mkdtemp() + "/s")
+    >>> model = fit_topics_from_store(store, k=2, n_seeds=2, min_df=2)
+    >>> model.k_, len(model.units_)
+    (2, 4)
+    """
+    for key in ("dedupe", "sents"):
+        if key in options:
+            raise TypeError(f"fit_topics_from_store: {key}= is the store's (prepared with "
+                            f"dedupe={bool(store.settings.get('dedupe', False))}); drop it.")
+    group = store.group if group is None else group
+    documents = store.documents
+    documents = documents.drop(columns=[c for c in SUMMARY_COLUMNS
+                                        if c in documents.columns])
+    return fit_topics_from_stages(documents, stage_table(store, "sentences", group=group),
+                                  group=group, deduplicated=bool(store.settings.get("dedupe")),
+                                  **options)
+
+
+def fit_topics_from_stages(documents: pd.DataFrame, sents: pd.DataFrame, *,
+                           group: str = config.DEFAULT_GROUP, deduplicated: bool = False,
+                           **options: object) -> TopicModel:
+    """:func:`fit_topics` on documents already split into sentences (and deduplicated).
+
+    For a pipeline that has made the stages itself: ``documents`` are the corpus as
+    analysed (already :func:`analysis.passages.deduplicated` when ``deduplicated`` is True,
+    which ``model.dedupe`` then records) and ``sents`` its sentences.
+
+    Parameters
+    ----------
+    documents : DataFrame with ``doc_id``, ``text`` and ``group``
+    sents : :func:`analysis.segment.sentences` of ``documents`` (or a frame with its columns)
+    group : grouping column
+    deduplicated : whether shared passages were removed from ``documents`` already
+    **options : every other keyword of :func:`fit_topics` except ``dedupe`` and ``sents``
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from analysis.segment import sentences
+    >>> corpus = pd.DataFrame({"doc_id": ["a", "b"], "event": ["x", "y"],
+    ...     "text": ["Oil gas deal.\\n\\nPeace plan talks.", "Gas oil exports.\\n\\nPeace talks plan."]})
+    >>> model = fit_topics_from_stages(corpus, sentences(corpus), k=2, n_seeds=2, min_df=2)
+    >>> model.k_, model.dedupe
+    (2, False)
+    """
+    for key in ("dedupe", "sents"):
+        if key in options:
+            raise TypeError(f"fit_topics_from_stages: pass deduplicated= (whether the documents "
+                            f"were deduplicated already), not {key}=.")
+    model = TopicModel(group=group, dedupe=bool(deduplicated), **options)  # type: ignore[arg-type]
+    return model._fit(documents, sents=sents, deduplicate=False)
