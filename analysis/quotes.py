@@ -107,7 +107,11 @@ _QUOTED_AS = re.compile(
     rf"^\s*,?[^.!?“”\"]{{0,80}}?\bquoted\s+(?P<subj>(?:{_WORD}\s+){{0,4}}?{_WORD})\s+as\s+saying"
 )
 _ACCORDING = re.compile(r"^[^.!?“”\"]{0,120}?\baccording\s+to\s+(?P<subj>[^,.;:“”\"()]{1,80})")
-_SUBJ_TAIL = re.compile(rf"((?:{_WORD}[ \t]+){{0,6}})$")
+# the subject before a speech verb: up to six words, each followed by spaces or tabs, that
+# end right at the verb. Matched on the REVERSED text before the verb, so the regex does not
+# try every start position of the window (as rf"((?:{_WORD}[ \t]+){{0,6}})$" searched
+# forwards would; same words, about 40x faster)
+_SUBJ_TAIL_REVERSED = re.compile(rf"(?:[ \t]+{_WORD}){{1,6}}")
 # "Jens Stoltenberg, NATO’s secretary general, told ..."
 _APPOSITIVE_TAIL = re.compile(
     r"(?P<subj>[A-Z][\w’'\-]*(?:\s+[A-Z][\w’'\-]*){0,3})\s*,\s*[^,“”\"\n]{1,60},\s*$")
@@ -277,8 +281,13 @@ def _is_initial(text: str, pos: int) -> bool:
 
 def _base(token: str) -> tuple[str, str]:
     """``("It", "s")`` for "It's": the word before an apostrophe and what follows it."""
-    parts = re.split(r"[’']", token, maxsplit=1)
-    return parts[0], (parts[1].lower() if len(parts) > 1 else "")
+    cut = token.find("'")
+    curly = token.find("’")
+    if curly >= 0 and (cut < 0 or curly < cut):
+        cut = curly
+    if cut < 0:
+        return token, ""
+    return token[:cut], token[cut + 1:].lower()
 
 
 def _name_like(token: str) -> bool:
@@ -455,9 +464,11 @@ def _display(tokens: list[str]) -> str:
 def _subject_before(text: str, lo: int, hi: int) -> tuple[str, int] | None:
     """Subject words right before a speech verb at ``hi`` (searching back to ``lo``)."""
     lo = max(lo, hi - 160)
-    tail = _SUBJ_TAIL.search(text, lo, hi)
-    if tail is not None and tail.group(1).strip():
-        return tail.group(1), tail.start(1)
+    # "$" of the forward pattern also matches before a final newline
+    end = hi - 1 if hi > lo and text[hi - 1] == "\n" else hi
+    tail = _SUBJ_TAIL_REVERSED.match(text[lo:end][::-1])
+    if tail is not None:
+        return text[end - tail.end():end], end - tail.end()
     app = _APPOSITIVE_TAIL.search(text, lo, hi)
     if app is not None:
         return app.group("subj"), app.start("subj")
