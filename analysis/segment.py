@@ -82,7 +82,6 @@ _SENT_END = re.compile(r"[.?!]")
 _TAIL_PUNCT = re.compile(r"[.?!\"”’'»)\]}\s]+$")
 _HAS_ALNUM = re.compile(r"[^\W_]")
 _FIRST_LETTER = re.compile(r"[^\W\d_]")
-_LAST_WORD = re.compile(r"([^\s]+)\s*$")
 _ENDS_WITH_QUOTE = re.compile(r"[.!?,][”\"’']\s*$")
 #: "Putin said." / "Chinese President Xi Jinping told reporters." after a closed quote
 _BARE_ATTRIBUTION = re.compile(
@@ -324,11 +323,11 @@ def _joins_previous(sent: str, prev: str, titles: frozenset[str]) -> bool:
         return True
     if _ENDS_WITH_QUOTE.search(prev) and _BARE_ATTRIBUTION.match(sent):
         return True
-    last = _LAST_WORD.search(prev)
-    if last is not None:
-        word = last.group(1).lower().rstrip(".")
+    last = prev.rsplit(None, 1)   # the last word: what r"([^\s]+)\s*$" finds, without a scan
+    if last:
+        word = last[-1].lower().rstrip(".")
         word = word.lstrip("(\"'“‘[")
-        if word in titles and last.group(1).endswith("."):
+        if word in titles and last[-1].endswith("."):
             return True
     return False
 

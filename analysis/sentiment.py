@@ -40,6 +40,7 @@ from __future__ import annotations
 import functools
 import importlib.metadata
 import os
+import string
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
@@ -110,6 +111,15 @@ _VADER_RELEASE = "3.3.2"
 _NEGATE = frozenset(_vader.NEGATE)
 
 
+class _SentiText(_vader.SentiText):
+    """The reference's ``SentiText`` with its word list made in one comprehension."""
+
+    def _words_and_emoticons(self):  # noqa: ANN202 - the reference's signature
+        # _strip_punc_if_word: punctuation stripped unless two characters or fewer remain
+        return [w if len(stripped := w.strip(string.punctuation)) <= 2 else stripped
+                for w in self.text.split()]
+
+
 class _SameScoresAnalyzer(SentimentIntensityAnalyzer):
     """vaderSentiment 3.3.2's analyzer without its repeated work; the same scores, bit for bit.
 
@@ -139,6 +149,8 @@ class _SameScoresAnalyzer(SentimentIntensityAnalyzer):
         return self._lower
 
     def polarity_scores(self, text):  # noqa: ANN001, ANN201 - the reference's signature
+        if not isinstance(text, str):
+            return super().polarity_scores(text)
         if text.isascii() or self._emoji_chars.isdisjoint(text):
             text_no_emoji = text
         else:
@@ -155,16 +167,20 @@ class _SameScoresAnalyzer(SentimentIntensityAnalyzer):
                     text_no_emoji += chr
                     prev_space = chr == " "
         text = text_no_emoji.strip()
-        sentitext = _vader.SentiText(text)
+        sentitext = _SentiText(text)
         sentiments = []
         words_and_emoticons = sentitext.words_and_emoticons
         lower = self._lowered(words_and_emoticons)
+        lexicon, booster = self.lexicon, _vader.BOOSTER_DICT
         for i, item in enumerate(words_and_emoticons):
             valence = 0
-            if lower[i] in _vader.BOOSTER_DICT:
+            if lower[i] in booster:
                 sentiments.append(valence)
                 continue
             if i < len(words_and_emoticons) - 1 and lower[i] == "kind" and lower[i + 1] == "of":
+                sentiments.append(valence)
+                continue
+            if lower[i] not in lexicon:   # what sentiment_valence does with such a word
                 sentiments.append(valence)
                 continue
             sentiments = self.sentiment_valence(valence, sentitext, item, i, sentiments)
@@ -174,7 +190,8 @@ class _SameScoresAnalyzer(SentimentIntensityAnalyzer):
     def sentiment_valence(self, valence, sentitext, item, i, sentiments):  # noqa: ANN001, ANN201
         is_cap_diff = sentitext.is_cap_diff
         words_and_emoticons = sentitext.words_and_emoticons
-        lower = self._lowered(words_and_emoticons)
+        lower = (self._lower if words_and_emoticons is self._words
+                 else self._lowered(words_and_emoticons))
         lexicon = self.lexicon
         item_lowercase = lower[i]
         if item_lowercase in lexicon:
@@ -208,7 +225,8 @@ class _SameScoresAnalyzer(SentimentIntensityAnalyzer):
         return sentiments
 
     def _negation_check(self, valence, words_and_emoticons, start_i, i):  # noqa: ANN001, ANN201
-        lower = self._lowered(words_and_emoticons)
+        lower = (self._lower if words_and_emoticons is self._words
+                 else self._lowered(words_and_emoticons))
 
         def negated(words: list[str]) -> bool:   # _vader.negated of one lower-cased word
             word = words[0].lower()
@@ -236,7 +254,8 @@ class _SameScoresAnalyzer(SentimentIntensityAnalyzer):
         return valence
 
     def _special_idioms_check(self, valence, words_and_emoticons, i):  # noqa: ANN001, ANN201
-        lower = self._lowered(words_and_emoticons)
+        lower = (self._lower if words_and_emoticons is self._words
+                 else self._lowered(words_and_emoticons))
         special, booster = _vader.SPECIAL_CASES, _vader.BOOSTER_DICT
         onezero = f"{lower[i - 1]} {lower[i]}"
         twoonezero = f"{lower[i - 2]} {lower[i - 1]} {lower[i]}"
