@@ -39,7 +39,7 @@ from analysis.validation import check_corpus
 from analysis.wordlists import WORD_RE, read_table, resource_path, trie_regex
 
 __all__ = ["ActorTable", "actor_table", "find_actors", "find_mentions",
-           "mentions", "mentions_from_store"]
+           "mentions", "mentions_from_store", "merge_mentions"]
 
 DEFAULT_ALIASES = "actors.csv"
 _SPACES = re.compile(r"\s+")
@@ -188,13 +188,28 @@ def find_mentions(text: str, *, aliases: str | Path | ActorTable | None = None,
             actor = seen[surface]
         else:
             actor = seen[surface] = table.actor_of(surface)
-        if actor is None:
-            continue
-        if (merge and out and out[-1][2] == actor
-                and _GAP.fullmatch(text, out[-1][1], m.start())):
-            out[-1] = (out[-1][0], m.end(), actor)
-        else:
+        if actor is not None:
             out.append((m.start(), m.end(), actor))
+    return merge_mentions(text, out) if merge else out
+
+
+def merge_mentions(text: str, found: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """Mentions of ``text`` with adjacent mentions of the same actor (only whitespace between)
+    merged into one span: ``find_mentions(text)`` from ``find_mentions(text, merge=False)``,
+    so a pipeline that needs both searches the text once.
+
+    Examples
+    --------
+    >>> text = "Russian President Vladimir Putin met Xi."
+    >>> merge_mentions(text, find_mentions(text, merge=False)) == find_mentions(text)
+    True
+    """
+    out: list[tuple[int, int, str]] = []
+    for start, end, actor in found:
+        if out and out[-1][2] == actor and _GAP.fullmatch(text, out[-1][1], start):
+            out[-1] = (out[-1][0], end, actor)
+        else:
+            out.append((start, end, actor))
     return out
 
 

@@ -45,7 +45,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from functools import lru_cache
 from pathlib import Path
 
@@ -82,7 +82,6 @@ _SENT_END = re.compile(r"[.?!]")
 _TAIL_PUNCT = re.compile(r"[.?!\"”’'»)\]}\s]+$")
 _HAS_ALNUM = re.compile(r"[^\W_]")
 _FIRST_LETTER = re.compile(r"[^\W\d_]")
-_LAST_WORD = re.compile(r"([^\s]+)\s*$")
 _ENDS_WITH_QUOTE = re.compile(r"[.!?,][”\"’']\s*$")
 #: "Putin said." / "Chinese President Xi Jinping told reporters." after a closed quote
 _BARE_ATTRIBUTION = re.compile(
@@ -324,11 +323,11 @@ def _joins_previous(sent: str, prev: str, titles: frozenset[str]) -> bool:
         return True
     if _ENDS_WITH_QUOTE.search(prev) and _BARE_ATTRIBUTION.match(sent):
         return True
-    last = _LAST_WORD.search(prev)
-    if last is not None:
-        word = last.group(1).lower().rstrip(".")
+    last = prev.rsplit(None, 1)   # the last word: what r"([^\s]+)\s*$" finds, without a scan
+    if last:
+        word = last[-1].lower().rstrip(".")
         word = word.lstrip("(\"'“‘[")
-        if word in titles and last.group(1).endswith("."):
+        if word in titles and last[-1].endswith("."):
             return True
     return False
 
@@ -357,7 +356,8 @@ def corpus_tokenizer(corpus: pd.DataFrame, *, train: bool = True) -> PunktSenten
 
 def sentences(corpus: pd.DataFrame, *, group: str | None = config.DEFAULT_GROUP,
               train: bool = True, aliases: str | Path | None = None,
-              tokenizer: PunktSentenceTokenizer | None = None) -> pd.DataFrame:
+              tokenizer: PunktSentenceTokenizer | None = None,
+              mentions: Sequence[list[tuple[int, int, str]]] | None = None) -> pd.DataFrame:
     """One row per sentence, with paragraph, offsets, quoted share and actors.
 
     Parameters
@@ -377,6 +377,10 @@ def sentences(corpus: pd.DataFrame, *, group: str | None = config.DEFAULT_GROUP,
         Split with this tokenizer instead of one built from ``corpus`` (``train`` is then
         ignored): pass :func:`corpus_tokenizer` of the whole corpus when ``corpus`` is one
         batch of it, so every batch is split as the whole corpus would be.
+    mentions : list, optional
+        Each document's ``find_mentions(text, aliases=..., merge=False)``
+        (:func:`analysis.actors.find_mentions`), in corpus order, when the caller has them
+        already: the ``actors`` column is read from them instead of searching the text again.
 
     Returns
     -------
@@ -400,13 +404,21 @@ def sentences(corpus: pd.DataFrame, *, group: str | None = config.DEFAULT_GROUP,
     rows: list[tuple] = []
     shares: list[float] = []
     actor_lists: list[tuple[str, ...]] = []
-    for doc_id, grp, text in zip(corpus["doc_id"].tolist(), _group_values(corpus, group),
-                                 _texts(corpus), strict=True):
+    texts = _texts(corpus)
+    if mentions is not None and len(mentions) != len(texts):
+        raise CorpusError(f"sentences: mentions has {len(mentions)} item(s) for {len(texts)} "
+                          "document(s); pass one find_mentions(text, merge=False) list per "
+                          "document, in corpus order, or None.")
+    for d, (doc_id, grp, text) in enumerate(zip(corpus["doc_id"].tolist(),
+                                                _group_values(corpus, group), texts,
+                                                strict=True)):
         spans = sentence_spans(text, tok)
         for i, (p, start, end) in enumerate(spans):
             rows.append((doc_id, grp, p, i, text[start:end], start, end))
         shares.extend(_quoted_shares(text, spans))
-        actor_lists.extend(_sentence_actors(text, spans, table))
+        found = (mentions[d] if mentions is not None
+                 else find_mentions(text, aliases=table, merge=False))
+        actor_lists.extend(_sentence_actors(spans, found))
     gname = group if group is not None else "group"
     frame = pd.DataFrame(rows, columns=["doc_id", gname, "paragraph", "sentence", "text",
                                         "start", "end"])
@@ -415,14 +427,14 @@ def sentences(corpus: pd.DataFrame, *, group: str | None = config.DEFAULT_GROUP,
     return _typed(frame, corpus, group, ints=("paragraph", "sentence", "start", "end"))
 
 
-def _sentence_actors(text: str, spans: list[tuple[int, int, int]], table,
+def _sentence_actors(spans: list[tuple[int, int, int]], mentions: list[tuple[int, int, str]],
                      ) -> list[tuple[str, ...]]:
-    """Actors of each sentence from one pass of the alias regex over the document."""
+    """Actors of each sentence from the document's mentions (one pass of the alias regex)."""
     found: list[list[str]] = [[] for _ in spans]
     if not spans:
         return []
     starts = [s for _, s, _ in spans]
-    for start, _, actor in find_mentions(text, aliases=table, merge=False):
+    for start, _, actor in mentions:
         i = bisect.bisect_right(starts, start) - 1
         if i >= 0 and start < spans[i][2]:
             found[i].append(actor)

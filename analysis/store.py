@@ -830,17 +830,20 @@ def _count_terms(texts: list[str], ngram_range: tuple[int, int]):
 
 
 def _mention_rows(batch: pd.DataFrame, scored: pd.DataFrame, group: str,
-                  aliases: str | None) -> pd.DataFrame:
-    from analysis.actors import actor_table, find_mentions
+                  aliases: str | None, *, found: list | None = None) -> pd.DataFrame:
+    """``found``: each document's ``find_mentions(text, merge=False)``, when already made."""
+    from analysis.actors import actor_table, find_mentions, merge_mentions
 
     table = actor_table(aliases)
     starts_of = {d: scored["start"].to_numpy()[idx].tolist()
                  for d, idx in scored.groupby("doc_id", sort=False).indices.items()}
     rows = []
-    for doc_id, grp, text in zip(batch["doc_id"].tolist(), batch[group].tolist(),
-                                 batch["text"].tolist(), strict=True):
+    for d, (doc_id, grp, text) in enumerate(zip(batch["doc_id"].tolist(), batch[group].tolist(),
+                                                batch["text"].tolist(), strict=True)):
         starts = starts_of.get(doc_id, [])
-        for start, end, actor in find_mentions(text, aliases=table):
+        spans = (merge_mentions(text, found[d]) if found is not None
+                 else find_mentions(text, aliases=table))
+        for start, end, actor in spans:
             k = bisect.bisect_right(starts, start) - 1
             rows.append((doc_id, grp, k if k >= 0 else None, start, end, actor))
     frame = pd.DataFrame(rows, columns=["doc_id", group, "sentence", "start", "end", "actor"])
@@ -853,6 +856,7 @@ def _mention_rows(batch: pd.DataFrame, scored: pd.DataFrame, group: str,
 
 def _process_batch(batch: pd.DataFrame, ctx: _Context) -> _Batch:
     """Every per-document stage for one batch of whole documents."""
+    from analysis.actors import actor_table, find_mentions
     from analysis.quotes import quotes
     from analysis.segment import sentences
     from analysis.sentiment import annotate_sentences
@@ -860,13 +864,17 @@ def _process_batch(batch: pd.DataFrame, ctx: _Context) -> _Batch:
     clock = time.process_time
     seconds: dict[str, float] = {}
     t = clock()
-    sents = sentences(batch, group=ctx.group, tokenizer=ctx.tokenizer, aliases=ctx.aliases)
+    # one pass of the actor regex per document, shared by the sentences and the mentions
+    table = actor_table(ctx.aliases)
+    found = [find_mentions(text, aliases=table, merge=False) for text in batch["text"].tolist()]
+    sents = sentences(batch, group=ctx.group, tokenizer=ctx.tokenizer, aliases=ctx.aliases,
+                      mentions=found)
     seconds["sentences"], t = clock() - t, clock()
     quote_frame = quotes(batch, group=ctx.group, aliases=ctx.aliases, sents=sents)
     seconds["quotes"], t = clock() - t, clock()
     scored = annotate_sentences(sents, quote_frame, group=ctx.group, n_jobs=1)
     seconds["scores"], t = clock() - t, clock()
-    mentions = _mention_rows(batch, scored, ctx.group, ctx.aliases)
+    mentions = _mention_rows(batch, scored, ctx.group, ctx.aliases, found=found)
     seconds["mentions"], t = clock() - t, clock()
     texts = batch["text"].tolist()
     terms, term_n, indptr, indices, data, tokens = _count_terms(texts, ctx.ngram_range)

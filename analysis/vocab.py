@@ -42,7 +42,14 @@ from pathlib import Path
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
 from analysis.errors import CorpusError
-from analysis.wordlists import read_lines, read_list, read_table, resource_path, trie_regex
+from analysis.wordlists import (
+    atoms_trie_regex,
+    read_lines,
+    read_list,
+    read_table,
+    resource_path,
+    trie_regex,
+)
 
 __all__ = ["Analyzer", "VocabularyRules", "load_rules", "make_analyzer", "normalize", "token_runs",
            "tokenize"]
@@ -84,10 +91,34 @@ class VocabularyRules:
     _phrase_re: re.Pattern | None = field(default=None, repr=False)
 
 
+#: Up to this many distinct first characters a list is compiled in the skip-ahead form of
+#: :func:`_compile` (measured on 1,000 news-length texts: 3 and 9 first characters about 4x
+#: and 1.5x faster than ``\\b(?:...)``, 17 slower: the skip pays when few characters start
+#: a form). The choice changes the speed only, never the matches.
+_FIRST_CHAR_SCAN_MAX: int = 10
+
+
 def _compile(words: list[str], *, flags: int = 0) -> re.Pattern | None:
+    """``\\b(?:trie of words)(?![^\\W_])``, in a form ``re`` can skip ahead in when few
+    characters start the words.
+
+    A pattern that opens with ``\\b`` is tried at every position of the text. In the
+    skip-ahead form each first character of the trie is matched first and the word boundary
+    is checked right after it by a one-character look-behind (``k(?<=\\bk)iev``): the same
+    matches, but ``re`` jumps straight to the positions holding one of those characters.
+    """
     if not words:
         return None
-    return re.compile(_LEFT + "(?:" + trie_regex(sorted(words)) + ")" + _RIGHT, flags)
+    firsts = {w[0] for w in words}
+    if len(firsts) > _FIRST_CHAR_SCAN_MAX or not all(re.match(r"\w", f) for f in firsts):
+        return re.compile(_LEFT + "(?:" + trie_regex(sorted(words)) + ")" + _RIGHT, flags)
+    rests: dict[str, list[tuple[str, ...]]] = {}
+    for word in sorted(words):
+        atoms = tuple(r"\s+" if ch == " " else re.escape(ch) for ch in word)
+        rests.setdefault(atoms[0], []).append(atoms[1:])
+    branches = [f"{first}(?<={_LEFT}{first}){atoms_trie_regex(rest)}"
+                for first, rest in sorted(rests.items())]
+    return re.compile("(?:" + "|".join(branches) + ")" + _RIGHT, flags)
 
 
 def _key(text: str) -> str:

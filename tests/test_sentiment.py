@@ -661,3 +661,22 @@ def test_a_group_column_named_like_a_sentence_column_gets_a_clear_error():
     renamed = corpus.rename(columns={"speaker": "speaker_name"})
     out = sentiment.sentence_sentiment(renamed, group="speaker_name")
     assert out["speaker_name"].tolist() == ["Ann", "Ann", "Bo"]
+
+
+RULE_CASES = [
+    "It was kind of good.", "It was never so good.", "It was never this bad.",
+    "Without doubt a good deal.", "At least it was good.", "The least good plan.",
+    "No good came of it.", "No, or nor good.", "It was not bad but the end was great.",
+    "A GREAT deal for all of them.", "It was very GOOD news.", "That is 😀 good 🙂 news.",
+    "It was sort of bad.", "The plan did not cut the mustard.", "He didn’t like it, didn't he?",
+    "The talks were the shit!!", "It is hardly a good sign, is it???", "",
+]
+
+
+@pytest.mark.parametrize("text", RULE_CASES)
+def test_the_process_analyzer_scores_every_rule_as_the_reference(text):
+    # vader_analyzer() restates the reference without its repeated work: same numbers,
+    # checked on sentences that trigger each of its rules (idioms, negation, "but", "least",
+    # capitals, emojis, punctuation) against a fresh reference analyzer
+    assert sentiment.vader_analyzer().polarity_scores(text) == reference([text])[0]
+    assert isinstance(sentiment.vader_analyzer(), SentimentIntensityAnalyzer)
