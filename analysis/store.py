@@ -1246,11 +1246,12 @@ def _build(corpus: pd.DataFrame, folder: Path, settings: StoreSettings, *, n_job
 
 @dataclass(frozen=True)
 class _Part:
-    """One partition of whole documents: a table file of a pattern source, or rows."""
+    """One partition of whole documents: a table file of a pattern source (``loaded``
+    False), or rows of a corpus loaded by the client and saved as Parquet (True)."""
 
     index: int
-    file: Path | None = None
-    rows: Any = None  # a DataFrame, or a Dask future of one
+    file: Path
+    loaded: bool = False
 
 
 @dataclass
@@ -1287,8 +1288,8 @@ class _PartResult:
 
 def _load_part(part: _Part, settings: StoreSettings) -> pd.DataFrame:
     """A partition's corpus rows, loaded and checked (on a worker)."""
-    if part.file is None:
-        return part.rows
+    if part.loaded:
+        return pd.read_parquet(part.file)
     corpus = _load(part.file, settings, False, id_prefix=f"{part.file.stem}-")
     return _check_corpus(corpus, settings)
 
@@ -1365,8 +1366,8 @@ def _tokenizer_sample(scans: list[_Scan]) -> dict[int, list[str]]:
     return out
 
 
-def _open_cluster(scheduler: Any, workers: int | None) -> tuple[Any, Any]:
-    """A ``distributed.Client`` (and the local cluster to close, or None)."""
+def _open_cluster(scheduler: Any, workers: int | None) -> tuple[Any, list[Any]]:
+    """A ``distributed.Client`` and what to close after (what was opened here)."""
     try:
         from distributed import Client, LocalCluster
     except ImportError:
@@ -1374,13 +1375,15 @@ def _open_cluster(scheduler: Any, workers: int | None) -> tuple[Any, Any]:
                          "(the 'scale' extra), or leave out --scheduler/--workers.") from None
     if scheduler is not None:
         if isinstance(scheduler, Client):
-            return scheduler, None
-        return Client(scheduler), None
+            return scheduler, []
+        client = Client(scheduler)
+        return client, [client]
     if isinstance(workers, bool) or not isinstance(workers, int) or workers < 1:
         raise ValueError(f"workers must be a positive int, not {workers!r}")
     cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
-                           dashboard_address=None)
-    return Client(cluster), cluster
+                           dashboard_address=":0")
+    client = Client(cluster)
+    return client, [client, cluster]
 
 
 def _build_on_cluster(parts: list[_Part], folder: Path, settings: StoreSettings, client: Any,
@@ -1483,13 +1486,18 @@ def _prepare_on_cluster(source: Any, tmp: Path, settings: StoreSettings, client:
                 "without_group": int(labels.isna().sum())}
         tokenizer = corpus_tokenizer(corpus)
         lengths = _text_frame(corpus, settings.group)["text"].str.len().to_numpy(dtype=np.int64)
-        bounds = _bounds(lengths, partition_chars)
-        rows = client.scatter([corpus.iloc[lo:hi] for lo, hi in bounds])
-        parts = [_Part(k, rows=r) for k, r in enumerate(rows)]
+        # saved for the workers (not scattered: a partition must outlive a worker that dies)
+        inputs = tmp / ".input"
+        inputs.mkdir()
+        parts = []
+        for k, (lo, hi) in enumerate(_bounds(lengths, partition_chars)):
+            parts.append(_Part(k, inputs / PART_NAME.format(k), loaded=True))
+            pq.write_table(_document_table(corpus.iloc[lo:hi]), parts[-1].file)
         del corpus
     log(f"sentence tokenizer trained: {time.perf_counter() - t:.1f} s")
     sizes = _build_on_cluster(parts, tmp, settings, client, tokenizer=tokenizer,
                               batch_chars=batch_chars, log=log)
+    shutil.rmtree(tmp / ".input", ignore_errors=True)
     return sizes, info
 
 
@@ -1567,15 +1575,14 @@ def _prepare_locked(source: Any, target: Path, settings: StoreSettings, *,
             sizes = _build(corpus, tmp, settings, n_jobs=n_jobs, batch_chars=batch_chars,
                            progress=progress, log=log)
         else:
-            client, local = _open_cluster(*cluster)
+            client, opened = _open_cluster(*cluster)
             try:
                 sizes, info = _prepare_on_cluster(load_from, tmp, settings, client,
                                                   batch_chars=batch_chars,
                                                   partition_chars=partition_chars, log=log)
             finally:
-                if local is not None:
-                    client.close()
-                    local.close()
+                for thing in opened:
+                    thing.close()
         for leftover in tmp.glob("*/part-*.tmp-*"):  # a killed worker's unfinished part
             leftover.unlink()
         manifest = {
