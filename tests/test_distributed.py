@@ -27,6 +27,9 @@ from analysis.terms import document_term_matrix
 N_DOCS, N_FILES = 2_000, 8
 SETTINGS = StoreSettings(group="group")
 TABLES = ("documents", "sentences", "quotes", "mentions", "vocabulary")
+# one xdist worker runs the whole module (make test: -n 2 --dist loadgroup), so the cluster
+# and the one-process reference are built once
+pytestmark = pytest.mark.xdist_group("dask")
 
 
 @pytest.fixture(scope="module")
@@ -81,7 +84,7 @@ def test_cluster_store_equals_one_process_store(news, single, client):
         assert len(list((store.path / table).glob("part-*.parquet"))) == N_FILES
     assert sum(line.startswith("part ") for line in lines) == N_FILES
     # and the counts are those of the loaded corpus, computed without any store
-    corpus = load_corpus(str(news / "*.parquet"), group="group")
+    corpus = single.documents  # the corpus as loaded, one process
     assert len(corpus) == N_DOCS and store.manifest["corpus"]["groups"] == {"g1": 1000,
                                                                             "g2": 1000}
     want = document_term_matrix(corpus, ngram_range=(1, 2))

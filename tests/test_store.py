@@ -436,3 +436,24 @@ def test_python_dash_m_prepare(tmp_path):
     assert proc.returncode == 0, proc.stderr
     assert np.array_equal(
         open_store(tmp_path / "s").vocabulary["n"].unique(), np.array([1]))
+
+
+def test_a_pattern_source_is_reused_until_one_of_its_files_changes(tmp_path):
+    folder = tmp_path / "news"
+    folder.mkdir()
+    for k, text in enumerate(["Putin met Xi. Talks went well.", "Xi left Moscow."]):
+        pd.DataFrame({"doc_id": [f"d{k}"], "event": ["e"], "text": [text]}).to_parquet(
+            folder / f"p{k}.parquet")
+    pattern = str(folder / "*.parquet")
+    lines: list[str] = []
+    first = ensure_store(pattern, store=tmp_path / "s", log=lines.append)
+    assert first.documents["doc_id"].tolist() == ["d0", "d1"]
+    assert first.documents["n_sentences"].tolist() == [2, 1]
+    assert first.manifest["source"]["kind"] == "pattern"
+    ensure_store(pattern, store=tmp_path / "s", log=lines.append)
+    assert lines[-1] == "store is current: reused"
+    pd.DataFrame({"doc_id": ["d1"], "event": ["e"], "text": ["Xi left. He flew."]}).to_parquet(
+        folder / "p1.parquet")
+    again = ensure_store(pattern, store=tmp_path / "s", log=lines.append)
+    assert any("source files differ" in line for line in lines)
+    assert again.documents["n_sentences"].tolist() == [2, 2]
