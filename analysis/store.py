@@ -55,6 +55,16 @@ Design choices
 - **Fingerprints.** The corpus fingerprint hashes every document's id, group and text and
   the other columns; the source fingerprint hashes the input files (texts, manifest, events
   file), so checking a store against a folder does not need to load the corpus.
+- **On a cluster, the same store.** Partitions are fixed by the data (the files of a
+  pattern source, or document ranges of ``partition_chars`` characters), never by the number
+  of workers; the tokenizer is trained on the client from the same texts
+  :func:`analysis.segment.corpus_tokenizer` reads (the first characters in ``doc_id`` order,
+  found by a scan of the files); nothing random is drawn. A worker writes a partition's part
+  files under temporary names and renames them when complete, so a partition retried after
+  a worker died replaces them whole. Term counts come back per partition and are merged on
+  the client in partition order (the vocabulary is sorted at the end, so the merge order does
+  not change it). Of a pattern source the corpus fingerprint is the sha256 of the per-file
+  fingerprints, in both paths.
 
 Examples
 --------
@@ -89,7 +99,7 @@ import sys
 import time
 import warnings
 from collections import Counter, deque
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -1005,13 +1015,13 @@ class _Counts:
         matrix = sparse.csr_matrix((data, indices, indptr.astype(np.int64)),
                                    shape=(n_docs, len(order)))
         matrix.sort_indices()
-        present = matrix.copy()
-        present.data = np.ones_like(present.data)
+        # each (document, term) is one stored cell: n_docs counts cells per column (no copy
+        # of the matrix, which is the client's largest object on a big corpus)
         vocab = pd.DataFrame({
             "term": pd.array(terms[order], dtype="string"),
             "n": term_n[order],
             "count": np.asarray(matrix.sum(axis=0, dtype=np.int64)).ravel(),
-            "n_docs": np.asarray(present.sum(axis=0, dtype=np.int64)).ravel(),
+            "n_docs": np.bincount(matrix.indices, minlength=len(order)).astype(np.int64),
         })
         return matrix, vocab
 
@@ -1173,7 +1183,7 @@ def _write_counts(counts: _Counts, n_docs: int, folder: Path,
                   log: Callable[[str], None]) -> tuple[sparse.csr_matrix, pd.DataFrame]:
     t = time.perf_counter()
     matrix, vocab = counts.finish(n_docs)
-    sparse.save_npz(folder / COUNTS_FILE, matrix.astype(np.int32), compressed=True)
+    sparse.save_npz(folder / COUNTS_FILE, matrix.astype(np.int32, copy=False), compressed=True)
     pq.write_table(pa.Table.from_pandas(vocab, preserve_index=False),
                    folder / "vocabulary.parquet", compression="zstd", row_group_size=1 << 20)
     log(f"counts: {matrix.shape[1]:,} terms, {matrix.nnz:,} non-zero cells: "
@@ -1190,6 +1200,24 @@ def _sizes(rows: dict[str, int], parts: int, matrix: sparse.csr_matrix,
             "counts": {"file": COUNTS_FILE, "documents": int(matrix.shape[0]),
                        "terms": int(matrix.shape[1]), "nonzero": int(matrix.nnz),
                        "ngram_range": list(settings.ngram_range)}}
+
+
+def _collect(results: Iterable[tuple[tuple[int, int], _Batch]],
+             writers: dict[str, _TableWriter], counts: _Counts,
+             summary: dict[str, np.ndarray], seconds: Counter, *,
+             step: Callable[[int], Any] | None = None) -> dict[str, int]:
+    """Write each batch's rows, merge its counts and summaries; return the rows written."""
+    for (lo, hi), batch in results:
+        for name, writer in writers.items():
+            writer.write(getattr(batch, name))
+        counts.add(batch)
+        for col in SUMMARY_COLUMNS:
+            summary[col][lo:hi] = batch.summary[col]
+        seconds.update(batch.seconds)
+        if step is not None:
+            step(hi - lo)
+        del batch
+    return {name: writer.close() for name, writer in writers.items()}
 
 
 def _build(corpus: pd.DataFrame, folder: Path, settings: StoreSettings, *, n_jobs: int | None,
@@ -1217,19 +1245,10 @@ def _build(corpus: pd.DataFrame, folder: Path, settings: StoreSettings, *, n_job
 
         bar = tqdm(total=len(frame), unit="doc", desc="preparing store", file=sys.stderr)
     t = time.perf_counter()
-    for (lo, hi), batch in zip(bounds, _run_batches(frame, bounds, ctx, jobs), strict=True):
-        for name, writer in writers.items():
-            writer.write(getattr(batch, name))
-        counts.add(batch)
-        for col in SUMMARY_COLUMNS:
-            summary[col][lo:hi] = batch.summary[col]
-        seconds.update(batch.seconds)
-        if bar is not None:
-            bar.update(hi - lo)
-        del batch
+    rows = _collect(zip(bounds, _run_batches(frame, bounds, ctx, jobs), strict=True), writers,
+                    counts, summary, seconds, step=bar.update if bar is not None else None)
     if bar is not None:
         bar.close()
-    rows = {name: writer.close() for name, writer in writers.items()}
     log(f"batches: {len(bounds)} of about {batch_chars:,} characters in {jobs} process(es): "
         f"{time.perf_counter() - t:.1f} s; CPU seconds by stage: "
         + ", ".join(f"{k} {v:.1f}" for k, v in seconds.items()))
@@ -1329,16 +1348,9 @@ def _process_part(part: _Part, settings: StoreSettings, ctx: _Context, folder: s
     counts = _Counts(ctx.ngram_range[1])
     summary = {c: np.zeros(len(frame), dtype=np.int64) for c in SUMMARY_COLUMNS}
     seconds: Counter = Counter()
-    for lo, hi in _bounds(frame["text"].str.len().to_numpy(dtype=np.int64), batch_chars):
-        batch = _process_batch(frame.iloc[lo:hi], ctx)
-        for name, writer in writers.items():
-            writer.write(getattr(batch, name))
-        counts.add(batch)
-        for col in SUMMARY_COLUMNS:
-            summary[col][lo:hi] = batch.summary[col]
-        seconds.update(batch.seconds)
-        del batch
-    rows = {name: writer.close() for name, writer in writers.items()}
+    bounds = _bounds(frame["text"].str.len().to_numpy(dtype=np.int64), batch_chars)
+    rows = _collect(((b, _process_batch(frame.iloc[b[0]:b[1]], ctx)) for b in bounds), writers,
+                    counts, summary, seconds)
     _write_documents(corpus.assign(**summary), root, part.index, suffix)
     _commit_part(root, part.index, suffix)
     return _PartResult(part.index, len(frame), counts.partial(), rows, dict(seconds))
