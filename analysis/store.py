@@ -1313,11 +1313,15 @@ def _load_part(part: _Part, settings: StoreSettings) -> pd.DataFrame:
     return _check_corpus(corpus, settings)
 
 
-def _scan_part(part: _Part, settings: StoreSettings) -> _Scan:
-    """Load one file on a worker; return its ids, text lengths, groups and fingerprint."""
+def _scan_part(part: _Part, settings: StoreSettings, saved: str) -> _Scan:
+    """Load one file on a worker and save it as ``saved`` (Parquet) for the processing step;
+    return its ids, text lengths, groups and fingerprint."""
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         corpus = _load_part(part, settings)
+        tmp = f"{saved}.tmp-{os.getpid()}-{time.monotonic_ns()}"
+        pq.write_table(_document_table(corpus), tmp)
+        os.replace(tmp, saved)
     labels = corpus[settings.group]
     texts = _text_frame(corpus, settings.group)["text"]
     return _Scan(ids=corpus["doc_id"].astype(str).tolist(),
@@ -1443,9 +1447,9 @@ def _prepare_on_cluster(source: Any, tmp: Path, settings: StoreSettings, client:
                         log: Callable[[str], None]) -> tuple[dict, dict]:
     """Build the store in ``tmp`` on a cluster; return (sizes, corpus section of the manifest).
 
-    A pattern source: each worker loads its files (scan: ids, lengths, groups, fingerprint),
-    the client trains the tokenizer on the texts :func:`_tokenizer_sample` names, then each
-    worker loads and processes its files again. Any other source is loaded here and cut into
+    A pattern source: each worker loads its files and saves them as Parquet in the temporary
+    store (returning ids, lengths, groups, fingerprint), the client trains the tokenizer on
+    the texts :func:`_tokenizer_sample` names, then the workers process the saved partitions. Any other source is loaded here and cut into
     partitions of about ``partition_chars`` characters.
     """
     from analysis.corpus import check_unique_ids, source_files
@@ -1457,9 +1461,15 @@ def _prepare_on_cluster(source: Any, tmp: Path, settings: StoreSettings, client:
                          "--scheduler/--workers.")
     files = source_files(source) if not isinstance(source, pd.DataFrame) else None
     t = time.perf_counter()
+    # the loaded partitions, saved for the workers (not scattered: a partition must outlive a
+    # worker that dies)
+    inputs = tmp / ".input"
+    inputs.mkdir()
     if files is not None:
-        parts = [_Part(k, file=f.resolve()) for k, f in enumerate(files)]
-        futures = [client.submit(_scan_part, p, settings, pure=False) for p in parts]
+        parts = [_Part(k, inputs / PART_NAME.format(k), loaded=True) for k in range(len(files))]
+        futures = [client.submit(_scan_part, _Part(k, f.resolve()), settings, str(part.file),
+                                 pure=False) for k, (f, part) in enumerate(zip(files, parts,
+                                                                               strict=True))]
         try:
             scans = client.gather(futures)
         except BaseException:
@@ -1498,9 +1508,6 @@ def _prepare_on_cluster(source: Any, tmp: Path, settings: StoreSettings, client:
                 "without_group": int(labels.isna().sum())}
         tokenizer = corpus_tokenizer(corpus)
         lengths = _text_frame(corpus, settings.group)["text"].str.len().to_numpy(dtype=np.int64)
-        # saved for the workers (not scattered: a partition must outlive a worker that dies)
-        inputs = tmp / ".input"
-        inputs.mkdir()
         parts = []
         for k, (lo, hi) in enumerate(_bounds(lengths, partition_chars)):
             parts.append(_Part(k, inputs / PART_NAME.format(k), loaded=True))
