@@ -1561,6 +1561,17 @@ def _load_checked(source: Any, settings: StoreSettings,
     return combine_parts(frames, files), fingerprint
 
 
+@contextlib.contextmanager
+def _noted(notes: list[str]) -> Iterator[None]:
+    """Record the warnings of the block in ``notes`` (once each) and show them."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        yield
+    for w in caught:
+        warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
+    notes.extend(dict.fromkeys(str(w.message) for w in caught if str(w.message) not in notes))
+
+
 def _prepare_locked(source: Any, target: Path, settings: StoreSettings, *,
                     n_jobs: int | None, batch_chars: int, progress: bool | None,
                     log: Callable[[str], None], cluster: tuple[Any, int | None] | None = None,
@@ -1571,9 +1582,11 @@ def _prepare_locked(source: Any, target: Path, settings: StoreSettings, *,
     load_from = source if source_info["path"] is None else source_info["path"]
     info: dict[str, Any] = {}
     corpus = None
+    notes: list[str] = []  # the loader's warnings: shown now, and kept in the manifest
     if cluster is None:
         t = time.perf_counter()
-        corpus, fingerprint = _load_checked(load_from, settings, progress)
+        with _noted(notes):
+            corpus, fingerprint = _load_checked(load_from, settings, progress)
         log(f"loaded {len(corpus):,} documents: {time.perf_counter() - t:.1f} s")
         if settings.dedupe:
             from analysis.passages import deduplicated
@@ -1596,9 +1609,10 @@ def _prepare_locked(source: Any, target: Path, settings: StoreSettings, *,
         else:
             client, opened = _open_cluster(*cluster)
             try:
-                sizes, info = _prepare_on_cluster(load_from, tmp, settings, client,
-                                                  batch_chars=batch_chars,
-                                                  partition_chars=partition_chars, log=log)
+                with _noted(notes):
+                    sizes, info = _prepare_on_cluster(load_from, tmp, settings, client,
+                                                      batch_chars=batch_chars,
+                                                      partition_chars=partition_chars, log=log)
             finally:
                 for thing in opened:
                     thing.close()
@@ -1609,6 +1623,7 @@ def _prepare_locked(source: Any, target: Path, settings: StoreSettings, *,
             "versions": versions(),
             "settings": settings.to_manifest(),
             "source": source_info,
+            "warnings": notes,
             "corpus": info,
             **sizes,
         }
