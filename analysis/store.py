@@ -1421,6 +1421,7 @@ def _build_on_cluster(parts: list[_Part], folder: Path, settings: StoreSettings,
     try:
         for future in as_completed(futures):
             result = future.result()
+            future.release()  # the workers drop the partition's counts: memory stays flat
             done[result.index] = result
             log(f"part {result.index + 1} of {len(parts)} written "
                 f"({result.documents:,} documents)")
@@ -1475,6 +1476,7 @@ def _prepare_on_cluster(source: Any, tmp: Path, settings: StoreSettings, client:
         except BaseException:
             client.cancel(futures)
             raise
+        del futures  # released: the workers keep nothing of the scan
         for category, message in (w for scan in scans for w in scan.warnings):
             warnings.warn(message, category, stacklevel=4)
         check_unique_ids([scan.ids for scan in scans], files)
