@@ -15,6 +15,7 @@ from __future__ import annotations
 import calendar
 import codecs
 import datetime as dt
+import glob
 import os
 import re
 import sys
@@ -39,7 +40,8 @@ from analysis.events import (
 )
 from analysis.wordlists import WORD_RE
 
-__all__ = ["cleaning_audit", "load_corpus", "read_text_file"]
+__all__ = ["check_unique_ids", "cleaning_audit", "combine_parts", "load_corpus", "read_text_file",
+           "source_files"]
 
 TABLE_SUFFIXES = (".csv", ".jsonl", ".ndjson", ".parquet")
 #: Leading columns of the corpus DataFrame, in order (the group column follows ``doc_id``).
@@ -49,6 +51,7 @@ CORPUS_COLUMNS = (
     "clean_profile", "text", "raw_text",
 )
 _AUTO_PROGRESS = 200
+_GLOB_CHARS = ("*", "?", "[")
 _MONTHS = {name[:3].lower(): k for k, name in enumerate(calendar.month_name) if name}
 
 
@@ -299,6 +302,7 @@ def load_corpus(
     event_rules: EventRules | None = None,
     progress: bool | None = False,
     clean: str = "news",
+    id_prefix: str = "",
 ) -> pd.DataFrame:
     """Load a corpus: one row per document with clean text, date and event.
 
@@ -309,7 +313,9 @@ def load_corpus(
         the manifest lists. A ``.txt`` file: a corpus of one. A ``.csv``, ``.jsonl`` or
         ``.parquet`` table: one row per document, text in ``text_column``; its other columns
         are carried through (``doc_id``, ``date``, ``event``, ``source``, ``title`` are used
-        when present).
+        when present). A pattern such as ``"news/*.parquet"`` (see :func:`source_files`):
+        every table it matches, in sorted order, each loaded as one table and the rows
+        concatenated; rows of a table without an id column are numbered ``<file stem>-<row>``.
     group : str
         The grouping column the analysis will use (default ``"event"``); it must exist in the
         result (from the events, the manifest or the table).
@@ -338,6 +344,9 @@ def load_corpus(
         chrome of scraped news pages (every rule of :data:`analysis.cleaning.RULES`);
         ``"none"`` removes nothing (Unicode and whitespace are still normalised and paragraphs
         rebuilt): for speeches, transcripts or text that is already clean.
+    id_prefix : str
+        Put before the row numbers of a table without an id column (a pattern source passes
+        ``"<file stem>-"`` for each of its tables).
 
     Returns
     -------
@@ -381,6 +390,13 @@ def load_corpus(
     [0, 0, 0, 0, 0]
     """
     clean = check_profile(clean, option="clean")
+    files = source_files(source)
+    if files is not None:
+        options = {"group": group, "text_column": text_column, "id_column": id_column,
+                   "manifest": manifest, "events": events, "event_rules": event_rules,
+                   "progress": progress, "clean": clean}
+        return combine_parts([load_corpus(f, **options, id_prefix=f"{f.stem}-") for f in files],
+                             files)
     path = Path(source).expanduser() if source is not None else config.SEEDS_DIR
     if not path.exists():
         raise CorpusError(
@@ -403,7 +419,7 @@ def load_corpus(
         _load_folder(path, collector, manifest=manifest, progress=progress, clean=clean)
     elif kind == "table":
         _load_table(path, collector, text_column=text_column, id_column=id_column,
-                    manifest=manifest, progress=progress, clean=clean)
+                    manifest=manifest, progress=progress, clean=clean, id_prefix=id_prefix)
     else:
         _load_files(path.parent, [path.name], None, collector, progress=progress, clean=clean)
     frame = collector.frame()
@@ -420,6 +436,91 @@ def load_corpus(
         cols.insert(1, group)
         frame = frame[cols]
     return frame
+
+
+def source_files(source: str | Path | None) -> list[Path] | None:
+    """The tables a pattern source names (sorted), or None when ``source`` is no pattern.
+
+    A source is a pattern when it contains ``*``, ``?`` or ``[`` and is not an existing path;
+    ``**`` matches sub-folders. Large exports come as many files (``news/*.parquet``,
+    ``export/part-*.jsonl``): each is one table (``.csv``, ``.jsonl``, ``.ndjson``,
+    ``.parquet``).
+
+    Raises
+    ------
+    CorpusError
+        No file matches, or a matched file is not a table.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> for name in ("b.csv", "a.csv"):
+    ...     _ = (folder / name).write_text("text\\nOne.\\n")
+    >>> [p.name for p in source_files(folder / "*.csv")]
+    ['a.csv', 'b.csv']
+    >>> source_files(folder / "a.csv") is None
+    True
+    """
+    if source is None:
+        return None
+    text = str(Path(source).expanduser())
+    if not any(c in text for c in _GLOB_CHARS) or Path(text).exists():
+        return None
+    files = sorted(Path(p) for p in glob.glob(text, recursive=True) if Path(p).is_file())
+    if not files:
+        raise CorpusError(f"{source}: no file matches this pattern. Check the folder and the "
+                          "pattern (e.g. 'news/*.parquet'), or pass a folder or one table.")
+    bad = [f for f in files if f.suffix.lower() not in TABLE_SUFFIXES]
+    if bad:
+        raise CorpusError(f"{bad[0]}: the pattern {str(source)!r} matches a file that is not a "
+                          ".csv/.jsonl/.parquet table. Narrow the pattern to the tables "
+                          "(e.g. 'news/*.parquet').")
+    return files
+
+
+def combine_parts(frames: list[pd.DataFrame], files: list[Path]) -> pd.DataFrame:
+    """One corpus from the corpora loaded from several files, in the order given.
+
+    Columns are the union (in order of first appearance); a ``doc_id`` found in two files
+    raises :class:`~analysis.errors.CorpusError` naming both.
+
+    Examples
+    --------
+    >>> a = pd.DataFrame({"doc_id": ["1"], "text": ["One."]})
+    >>> combine_parts([a, a.assign(doc_id=["2"])], [Path("a.csv"), Path("b.csv")])["doc_id"].tolist()
+    ['1', '2']
+    >>> combine_parts([a, a], [Path("a.csv"), Path("b.csv")])
+    Traceback (most recent call last):
+    ...
+    analysis.errors.CorpusError: doc_id '1' is in both a.csv and b.csv. Give every document its own id across the files (or leave the id column out: rows are then numbered per file).
+    """
+    check_unique_ids([frame["doc_id"].astype(str).tolist() for frame in frames], files)
+    if len(frames) == 1:
+        return frames[0]
+    return pd.concat(frames, ignore_index=True, sort=False)
+
+
+def check_unique_ids(ids: list[list[str]], files: list[Path]) -> None:
+    """Raise :class:`~analysis.errors.CorpusError` when a ``doc_id`` is in two files.
+
+    ``ids[k]`` are the ids loaded from ``files[k]`` (each file's own ids are unique: the
+    loader checks that).
+
+    Examples
+    --------
+    >>> check_unique_ids([["1", "2"], ["3"]], [Path("a.csv"), Path("b.csv")]) is None
+    True
+    """
+    seen: dict[str, int] = {}
+    for k, part in enumerate(ids):
+        for doc_id in part:
+            first = seen.setdefault(doc_id, k)
+            if first != k:
+                raise CorpusError(
+                    f"doc_id {doc_id!r} is in both {files[first]} and {files[k]}. Give every "
+                    "document its own id across the files (or leave the id column out: rows "
+                    "are then numbered per file).")
 
 
 def _new_row(doc_id: str, file: str, raw: str, *, clean: str) -> dict[str, Any]:
@@ -519,7 +620,7 @@ def _load_folder(
 
 def _load_table(
     path: Path, collector: _Collector, *, text_column: str, id_column: str = "doc_id",
-    manifest: str | Path | bool | None, progress: bool | None, clean: str,
+    manifest: str | Path | bool | None, progress: bool | None, clean: str, id_prefix: str = "",
 ) -> None:
     # identifiers stay text ("000" must not become 0); other columns keep their types
     table = _read_table(path, dtype={id_column: str, "file": str}) if path.suffix.lower() != ".parquet" \
@@ -548,7 +649,7 @@ def _load_table(
             raise CorpusError(f"{path}: doc_id(s) {dupes[:10]} occur more than once. Make them "
                               "unique.")
     else:
-        ids = [f"{k:0{width}d}" for k in range(len(table))]
+        ids = [f"{id_prefix}{k:0{width}d}" for k in range(len(table))]
     dates = None
     if "date" in table.columns:
         try:

@@ -823,13 +823,17 @@ def render_report(
     nb_dir = Path(notebooks_dir if notebooks_dir is not None else paths.NOTEBOOKS_DIR).resolve()
     src = Path(cfg.source).expanduser().resolve() if cfg.source is not None else None
 
-    if src is not None and not src.exists():
+    from .corpus import source_files
+
+    pattern = source_files(src) if src is not None else None  # 'news/*.parquet': its files
+    if src is not None and not src.exists() and pattern is None:
         raise CorpusError(
             f"{src}: corpus not found. Pass --source a folder of .txt files or a "
             ".csv/.jsonl/.parquet table, or leave it out for the bundled seeds."
         )
     notebooks = _find_notebooks(nb_dir)
-    protected = [nb_dir, *( [src] if src is not None else [paths.SEEDS_DIR])]
+    inputs = ([src] if pattern is None else sorted({f.parent for f in pattern})) if src else []
+    protected = [nb_dir, *(inputs or [paths.SEEDS_DIR])]
     _check_target(out_dir, role="report folder", protected=[*protected, fig_dir])
     _check_target(fig_dir, role="figures folder", protected=[*protected, out_dir])
     if out_dir.is_dir() and any(out_dir.iterdir()) and not (out_dir / "index.html").exists():

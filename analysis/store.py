@@ -5,16 +5,16 @@ mentions, scores every sentence with VADER and counts terms, and writes the resu
 folder that every later measure reads instead of the text:
 
 =====================  =================================================================
-``documents.parquet``  the loaded corpus (one row per document, every column of
+``documents/``         the loaded corpus (one row per document, every column of
                        :func:`analysis.load_corpus`, clean and raw text) plus per-document
                        counts ``n_sentences``, ``n_quotes``, ``n_mentions``, ``n_tokens``
-``sentences.parquet``  one row per sentence: the frame of
+``sentences/``         one row per sentence: the frame of
                        :func:`analysis.sentiment.sentence_sentiment` (``doc_id``, group,
                        ``paragraph``, ``sentence``, ``position``, ``text``, ``start``,
                        ``end``, ``quoted_share``, ``actors``, ``voice``, ``speaker``,
                        ``compound``, ``pos``, ``neu``, ``neg``)
-``quotes.parquet``     one row per quotation: the frame of :func:`analysis.quotes.quotes`
-``mentions.parquet``   one row per actor mention: ``doc_id``, group, ``sentence``,
+``quotes/``            one row per quotation: the frame of :func:`analysis.quotes.quotes`
+``mentions/``          one row per actor mention: ``doc_id``, group, ``sentence``,
                        ``start``, ``end``, ``actor`` (as :func:`analysis.actors.mentions`
                        counts them)
 ``counts.npz``         document x term counts (``scipy.sparse`` CSR, rows in document
@@ -26,6 +26,13 @@ folder that every later measure reads instead of the text:
                        the source's and the corpus's fingerprints, the loader's warnings
                        (files skipped ...) and the size of each table
 =====================  =================================================================
+
+The four per-document tables are folders of Parquet part files (``part-00000.parquet`` ...),
+one per partition of whole documents, in corpus order: one part when prepared in one process,
+one per partition on a Dask cluster (``prepare(..., workers=N)`` or ``scheduler=ADDRESS``:
+each worker loads, processes and writes its partitions; only term counts and per-partition
+summaries come back to the client). :meth:`Store.read` reads the parts in order, so both give
+the same tables.
 
 :func:`open_store` returns a :class:`Store` whose tables load on first use; :func:`ensure_store`
 reuses a store whose manifest matches the source, the settings and the versions and prepares
@@ -49,6 +56,16 @@ Design choices
 - **Fingerprints.** The corpus fingerprint hashes every document's id, group and text and
   the other columns; the source fingerprint hashes the input files (texts, manifest, events
   file), so checking a store against a folder does not need to load the corpus.
+- **On a cluster, the same store.** Partitions are fixed by the data (the files of a
+  pattern source, or document ranges of ``partition_chars`` characters), never by the number
+  of workers; the tokenizer is trained on the client from the same texts
+  :func:`analysis.segment.corpus_tokenizer` reads (the first characters in ``doc_id`` order,
+  found by a scan of the files); nothing random is drawn. A worker writes a partition's part
+  files under temporary names and renames them when complete, so a partition retried after
+  a worker died replaces them whole. Term counts come back per partition and are merged on
+  the client in partition order (the vocabulary is sorted at the end, so the merge order does
+  not change it). Of a pattern source the corpus fingerprint is the sha256 of the per-file
+  fingerprints, in both paths.
 
 Examples
 --------
@@ -83,7 +100,7 @@ import sys
 import time
 import warnings
 from collections import Counter, deque
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -118,11 +135,17 @@ __all__ = [
 ]
 
 #: Version of the folder layout; a store of another format version is rebuilt.
-FORMAT_VERSION: int = 1
+FORMAT_VERSION: int = 2
 FORMAT_NAME = "coverage-analysis-store"
 MANIFEST_FILE = "manifest.json"
 COUNTS_FILE = "counts.npz"
 TABLES: tuple[str, ...] = ("documents", "sentences", "quotes", "mentions", "vocabulary")
+#: Tables written as a folder of part files, one per partition of whole documents.
+PART_TABLES: tuple[str, ...] = ("documents", "sentences", "quotes", "mentions")
+PART_NAME = "part-{:05d}.parquet"
+#: On a cluster, a source that is not a pattern of files is cut into partitions of whole
+#: documents of about this many characters of text (a pattern: one partition per file).
+PARTITION_CHARS: int = 20_000_000
 #: Rows per Parquet row group of the per-sentence tables (fixed, so the bytes do not depend
 #: on the batch size or the number of workers).
 ROW_GROUP_ROWS: int = 65_536
@@ -280,7 +303,7 @@ def versions() -> dict[str, Any]:
     --------
     >>> v = versions()
     >>> v["format"], len(v["code"]), "pandas" in v["libraries"]
-    (1, 64, True)
+    (2, 64, True)
     """
     try:
         package = importlib.metadata.version(_PACKAGE)
@@ -393,17 +416,28 @@ def source_fingerprint(source: str | Path | None, *,
     >>> before == source_fingerprint(folder)
     False
     """
+    from analysis.corpus import source_files
+
+    pattern = source_files(source)
     path = Path(source).expanduser().resolve() if source is not None else config.SEEDS_DIR
-    if not path.exists():
+    if pattern is None and not path.exists():
         raise StoreError(f"{path}: no such file or folder. Pass a folder of .txt files or a "
-                         ".csv/.jsonl/.parquet table as --source.")
-    folder = path if path.is_dir() else path.parent
+                         ".csv/.jsonl/.parquet table (or a pattern of them) as --source.")
     files: list[Path] = []
-    if path.is_dir():
+    if pattern is not None:  # every table it matches and the files beside them
+        pattern = [f.resolve() for f in pattern]
+        folder = Path(os.path.commonpath([f.parent for f in pattern]))
+        files += pattern
+        for parent in sorted({f.parent for f in pattern}):
+            files += [parent / n for n in (config.MANIFEST_NAME, config.EVENTS_NAME,
+                                           "analysis.toml") if (parent / n).is_file()]
+    elif path.is_dir():
+        folder = path
         with os.scandir(path) as entries:
             files += [Path(e.path) for e in entries
                       if not e.name.startswith(".") and e.is_file()]
     else:
+        folder = path.parent
         files.append(path)
         files += [folder / n for n in (config.MANIFEST_NAME, config.EVENTS_NAME, "analysis.toml")
                   if (folder / n).is_file()]
@@ -417,7 +451,7 @@ def source_fingerprint(source: str | Path | None, *,
                 if key == "manifest":
                     manifests.append(extra)
     for manifest in manifests:
-        if manifest.is_file() and path.is_dir():
+        if manifest.is_file() and pattern is None and path.is_dir():
             files += [f for f in _listed_files(manifest, folder) if f.is_file()]
     h = hashlib.sha256()
     for f in sorted(set(files)):
@@ -488,9 +522,13 @@ class Store:
         if table not in TABLES:
             raise StoreError(f"{table!r} is not a table of the store; its tables are: "
                              f"{', '.join(TABLES)}.")
-        frame = pd.read_parquet(self.path / f"{table}.parquet",
-                                columns=list(columns) if columns is not None else None,
-                                filters=filters)
+        cols = list(columns) if columns is not None else None
+        frames = [pd.read_parquet(f, columns=cols, filters=filters)
+                  for f in _table_files(self.path, table)]
+        full = [f for f in frames if len(f)]
+        frame = (frames[0] if len(frames) == 1 else
+                 pd.concat(full, ignore_index=True) if len(full) > 1 else
+                 (full or frames)[0].reset_index(drop=True))
         if "actors" in frame.columns:
             frame["actors"] = pd.Series([tuple(a) if a is not None else () for a in
                                          frame["actors"]], index=frame.index, dtype="object")
@@ -503,7 +541,7 @@ class Store:
         """
         loaded = self.__dict__.get("documents")
         have = (list(loaded.columns) if loaded is not None
-                else pq.read_schema(self.path / "documents.parquet").names)
+                else pq.read_schema(_table_files(self.path, "documents")[0]).names)
         missing = [c for c in columns if c not in have]
         if missing:
             raise StoreError(
@@ -581,6 +619,18 @@ class Store:
         unigrams = self.vocabulary["n"].to_numpy() == 1
         tokens = np.asarray(self._matrix[:, np.flatnonzero(unigrams)].sum(axis=1)).ravel()
         return group_counts_from_matrix(dtm, docs[group], group=group, doc_tokens=tokens)
+
+
+def _table_files(path: Path, table: str) -> list[Path]:
+    """The Parquet file(s) of one table, parts in corpus order."""
+    if table not in PART_TABLES:
+        return [path / f"{table}.parquet"]
+    files = sorted((path / table).glob("part-*.parquet"))
+    if not files:
+        raise StoreError(f"{path}: the {table} table has no part files (an incomplete or "
+                         "older store). Prepare it again: " + _FIX.format(source="PATH",
+                                                                           store=path))
+    return files
 
 
 def _check_range(ngram_range: tuple[int, int], stored: Sequence[int],
@@ -948,7 +998,7 @@ class _Counts:
         self.data: list[np.ndarray] = []
         self.offset = 0
 
-    def add(self, b: _Batch) -> None:
+    def add(self, b: _Batch | _PartCounts) -> None:
         mapping = np.empty(len(b.terms), dtype=np.int64)
         for j, (term, n) in enumerate(zip(b.terms, b.term_n, strict=True)):
             table = self.lookup[n]
@@ -962,6 +1012,14 @@ class _Counts:
         self.data.append(b.data)
         self.indptr.append(b.indptr[1:] + self.offset)
         self.offset += len(b.indices)
+
+    def partial(self) -> _PartCounts:
+        """The merged columns so far, for another :class:`_Counts` to :meth:`add`."""
+        return _PartCounts(
+            self.terms, self.term_n,
+            np.concatenate([[0], *self.indptr]).astype(np.int64),
+            np.concatenate(self.indices) if self.indices else np.zeros(0, dtype=np.int32),
+            np.concatenate(self.data) if self.data else np.zeros(0, dtype=np.int32))
 
     def finish(self, n_docs: int) -> tuple[sparse.csr_matrix, pd.DataFrame]:
         terms = np.array(self.terms, dtype=object)
@@ -977,13 +1035,13 @@ class _Counts:
         matrix = sparse.csr_matrix((data, indices, indptr.astype(np.int64)),
                                    shape=(n_docs, len(order)))
         matrix.sort_indices()
-        present = matrix.copy()
-        present.data = np.ones_like(present.data)
+        # each (document, term) is one stored cell: n_docs counts cells per column (no copy
+        # of the matrix, which is the client's largest object on a big corpus)
         vocab = pd.DataFrame({
             "term": pd.array(terms[order], dtype="string"),
             "n": term_n[order],
             "count": np.asarray(matrix.sum(axis=0, dtype=np.int64)).ravel(),
-            "n_docs": np.asarray(present.sum(axis=0, dtype=np.int64)).ravel(),
+            "n_docs": np.bincount(matrix.indices, minlength=len(order)).astype(np.int64),
         })
         return matrix, vocab
 
@@ -1054,7 +1112,7 @@ def _remove_leftovers(target: Path) -> None:
 
 
 def _load(source: str | Path | None, settings: StoreSettings,
-          progress: bool | None) -> pd.DataFrame:
+          progress: bool | None, *, id_prefix: str = "") -> pd.DataFrame:
     from analysis.corpus import load_corpus
 
     def choice(value: str) -> Any:
@@ -1064,6 +1122,8 @@ def _load(source: str | Path | None, settings: StoreSettings,
                               "id_column": settings.id_column,
                               "manifest": choice(settings.manifest),
                               "events": choice(settings.events), "progress": progress}
+    if id_prefix:
+        kwargs["id_prefix"] = id_prefix
     if "clean" in inspect.signature(load_corpus).parameters:
         kwargs["clean"] = settings.clean
     elif settings.clean != "news":
@@ -1099,36 +1159,103 @@ def _resolve_jobs(n_jobs: int | None, chars: int, n_batches: int) -> int:
     return max(1, min(jobs, n_batches))
 
 
+def _text_frame(corpus: pd.DataFrame, group: str) -> pd.DataFrame:
+    """``doc_id``, the group and the text as plain strings ('' for missing text)."""
+    return pd.DataFrame({
+        "doc_id": corpus["doc_id"].reset_index(drop=True),
+        group: corpus[group].reset_index(drop=True),
+        "text": pd.Series(["" if t is None or (not isinstance(t, str) and pd.isna(t)) else str(t)
+                           for t in corpus["text"].tolist()], dtype="string"),
+    })
+
+
+def _part_writers(folder: Path, frame: pd.DataFrame, group: str, index: int,
+                  suffix: str) -> dict[str, _TableWriter]:
+    """Writers of one partition's per-sentence part files (``suffix``: until committed)."""
+    key_types = {"doc_id": pa.Table.from_pandas(frame[["doc_id"]]).schema.field("doc_id").type,
+                 group: pa.Table.from_pandas(frame[[group]]).schema.field(group).type}
+    if pa.types.is_null(key_types[group]):
+        key_types[group] = pa.large_string()
+    out = {}
+    for name in ("sentences", "quotes", "mentions"):
+        (folder / name).mkdir(exist_ok=True)
+        types = {**key_types, "actors": pa.list_(pa.large_string())} \
+            if name == "sentences" else key_types
+        out[name] = _TableWriter(folder / name / (PART_NAME.format(index) + suffix),
+                                 rows=ROW_GROUP_ROWS, types=types)
+    return out
+
+
+def _write_documents(documents: pd.DataFrame, folder: Path, index: int, suffix: str) -> None:
+    (folder / "documents").mkdir(exist_ok=True)
+    pq.write_table(_document_table(documents),
+                   folder / "documents" / (PART_NAME.format(index) + suffix),
+                   compression="zstd", row_group_size=DOCUMENT_ROW_GROUP)
+
+
+def _commit_part(folder: Path, index: int, suffix: str) -> None:
+    """Rename one partition's part files into place (a retried partition replaces them)."""
+    for name in PART_TABLES:
+        final = folder / name / PART_NAME.format(index)
+        os.replace(final.with_name(final.name + suffix), final)
+
+
+def _write_counts(counts: _Counts, n_docs: int, folder: Path,
+                  log: Callable[[str], None]) -> tuple[sparse.csr_matrix, pd.DataFrame]:
+    t = time.perf_counter()
+    matrix, vocab = counts.finish(n_docs)
+    sparse.save_npz(folder / COUNTS_FILE, matrix.astype(np.int32, copy=False), compressed=True)
+    pq.write_table(pa.Table.from_pandas(vocab, preserve_index=False),
+                   folder / "vocabulary.parquet", compression="zstd", row_group_size=1 << 20)
+    log(f"counts: {matrix.shape[1]:,} terms, {matrix.nnz:,} non-zero cells: "
+        f"{time.perf_counter() - t:.1f} s")
+    return matrix, vocab
+
+
+def _sizes(rows: dict[str, int], parts: int, matrix: sparse.csr_matrix,
+           settings: StoreSettings) -> dict:
+    tables = {name: {"folder": name, "parts": parts, "rows": int(rows[name])}
+              for name in PART_TABLES}
+    tables["vocabulary"] = {"file": "vocabulary.parquet", "rows": int(rows["vocabulary"])}
+    return {"tables": tables,
+            "counts": {"file": COUNTS_FILE, "documents": int(matrix.shape[0]),
+                       "terms": int(matrix.shape[1]), "nonzero": int(matrix.nnz),
+                       "ngram_range": list(settings.ngram_range)}}
+
+
+def _collect(results: Iterable[tuple[tuple[int, int], _Batch]],
+             writers: dict[str, _TableWriter], counts: _Counts,
+             summary: dict[str, np.ndarray], seconds: Counter, *,
+             step: Callable[[int], Any] | None = None) -> dict[str, int]:
+    """Write each batch's rows, merge its counts and summaries; return the rows written."""
+    for (lo, hi), batch in results:
+        for name, writer in writers.items():
+            writer.write(getattr(batch, name))
+        counts.add(batch)
+        for col in SUMMARY_COLUMNS:
+            summary[col][lo:hi] = batch.summary[col]
+        seconds.update(batch.seconds)
+        if step is not None:
+            step(hi - lo)
+        del batch
+    return {name: writer.close() for name, writer in writers.items()}
+
+
 def _build(corpus: pd.DataFrame, folder: Path, settings: StoreSettings, *, n_jobs: int | None,
            batch_chars: int, progress: bool | None, log: Callable[[str], None]) -> dict:
-    """Write every table into ``folder``; return the manifest's table sizes."""
+    """Write every table into ``folder`` (one part per table); return the manifest's sizes."""
     from analysis.segment import corpus_tokenizer
 
     group = settings.group
     started = time.perf_counter()
     tokenizer = corpus_tokenizer(corpus)
     log(f"sentence tokenizer trained: {time.perf_counter() - started:.1f} s")
-    frame = pd.DataFrame({
-        "doc_id": corpus["doc_id"].reset_index(drop=True),
-        group: corpus[group].reset_index(drop=True),
-        "text": pd.Series(["" if t is None or (not isinstance(t, str) and pd.isna(t)) else str(t)
-                           for t in corpus["text"].tolist()], dtype="string"),
-    })
+    frame = _text_frame(corpus, group)
     lengths = frame["text"].str.len().to_numpy(dtype=np.int64)
     bounds = _bounds(lengths, batch_chars)
     jobs = _resolve_jobs(n_jobs, int(lengths.sum()), len(bounds))
     ctx = _Context(group, settings.aliases, tokenizer, settings.ngram_range)
-    key_types = {"doc_id": pa.Table.from_pandas(frame[["doc_id"]]).schema.field("doc_id").type,
-                 group: pa.Table.from_pandas(frame[[group]]).schema.field(group).type}
-    if pa.types.is_null(key_types[group]):
-        key_types[group] = pa.large_string()
-    writers = {
-        "sentences": _TableWriter(folder / "sentences.parquet", rows=ROW_GROUP_ROWS,
-                                  types={**key_types, "actors": pa.list_(pa.large_string())}),
-        "quotes": _TableWriter(folder / "quotes.parquet", rows=ROW_GROUP_ROWS, types=key_types),
-        "mentions": _TableWriter(folder / "mentions.parquet", rows=ROW_GROUP_ROWS,
-                                 types=key_types),
-    }
+    writers = _part_writers(folder, frame, group, 0, "")
     counts = _Counts(settings.ngram_range[1])
     summary = {c: np.zeros(len(frame), dtype=np.int64) for c in SUMMARY_COLUMNS}
     seconds: Counter = Counter()
@@ -1139,89 +1266,388 @@ def _build(corpus: pd.DataFrame, folder: Path, settings: StoreSettings, *, n_job
 
         bar = tqdm(total=len(frame), unit="doc", desc="preparing store", file=sys.stderr)
     t = time.perf_counter()
-    done = 0
-    for (lo, hi), batch in zip(bounds, _run_batches(frame, bounds, ctx, jobs), strict=True):
-        for name, writer in writers.items():
-            writer.write(getattr(batch, name))
-        counts.add(batch)
-        for col in SUMMARY_COLUMNS:
-            summary[col][lo:hi] = batch.summary[col]
-        seconds.update(batch.seconds)
-        done += hi - lo
-        if bar is not None:
-            bar.update(hi - lo)
-        del batch
+    rows = _collect(zip(bounds, _run_batches(frame, bounds, ctx, jobs), strict=True), writers,
+                    counts, summary, seconds, step=bar.update if bar is not None else None)
     if bar is not None:
         bar.close()
-    rows = {name: writer.close() for name, writer in writers.items()}
     log(f"batches: {len(bounds)} of about {batch_chars:,} characters in {jobs} process(es): "
         f"{time.perf_counter() - t:.1f} s; CPU seconds by stage: "
         + ", ".join(f"{k} {v:.1f}" for k, v in seconds.items()))
+    matrix, vocab = _write_counts(counts, len(frame), folder, log)
     t = time.perf_counter()
-    matrix, vocab = counts.finish(len(frame))
-    sparse.save_npz(folder / COUNTS_FILE, matrix.astype(np.int32), compressed=True)
-    pq.write_table(pa.Table.from_pandas(vocab, preserve_index=False),
-                   folder / "vocabulary.parquet", compression="zstd", row_group_size=1 << 20)
-    log(f"counts: {matrix.shape[1]:,} terms, {matrix.nnz:,} non-zero cells: "
-        f"{time.perf_counter() - t:.1f} s")
-    t = time.perf_counter()
-    documents = corpus.reset_index(drop=True).assign(**summary)
-    pq.write_table(_document_table(documents), folder / "documents.parquet",
-                   compression="zstd", row_group_size=DOCUMENT_ROW_GROUP)
+    _write_documents(corpus.reset_index(drop=True).assign(**summary), folder, 0, "")
     log(f"documents table: {time.perf_counter() - t:.1f} s")
-    rows.update(documents=len(documents), vocabulary=len(vocab))
-    return {"tables": {name: {"file": f"{name}.parquet", "rows": int(rows[name])}
-                       for name in TABLES},
-            "counts": {"file": COUNTS_FILE, "documents": int(matrix.shape[0]),
-                       "terms": int(matrix.shape[1]), "nonzero": int(matrix.nnz),
-                       "ngram_range": list(settings.ngram_range)}}
+    rows.update(documents=len(frame), vocabulary=len(vocab))
+    return _sizes(rows, 1, matrix, settings)
+
+
+# --------------------------------------------------------------------------- on a Dask cluster
+
+
+@dataclass(frozen=True)
+class _Part:
+    """One partition of whole documents: a table file of a pattern source (``loaded``
+    False), or rows of a corpus loaded by the client and saved as Parquet (True)."""
+
+    index: int
+    file: Path
+    loaded: bool = False
+
+
+@dataclass
+class _Scan:
+    """What the client needs from one partition before processing it (no text)."""
+
+    ids: list[str]
+    lengths: np.ndarray
+    groups: dict[str, int]
+    without_group: int
+    fingerprint: str
+    warnings: list[tuple[type[Warning], str]]
+
+
+@dataclass
+class _PartCounts:
+    """One partition's term counts: the columns :meth:`_Counts.add` merges."""
+
+    terms: list[str]
+    term_n: list[int]
+    indptr: np.ndarray
+    indices: np.ndarray
+    data: np.ndarray
+
+
+@dataclass
+class _PartResult:
+    index: int
+    documents: int
+    counts: _PartCounts
+    rows: dict[str, int]
+    seconds: dict[str, float]
+
+
+def _load_part(part: _Part, settings: StoreSettings) -> pd.DataFrame:
+    """A partition's corpus rows, loaded and checked (on a worker)."""
+    if part.loaded:
+        return pd.read_parquet(part.file)
+    corpus = _load(part.file, settings, False, id_prefix=f"{part.file.stem}-")
+    return _check_corpus(corpus, settings)
+
+
+def _scan_part(part: _Part, settings: StoreSettings, saved: str) -> _Scan:
+    """Load one file on a worker and save it as ``saved`` (Parquet) for the processing step;
+    return its ids, text lengths, groups and fingerprint."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        corpus = _load_part(part, settings)
+        tmp = f"{saved}.tmp-{os.getpid()}-{time.monotonic_ns()}"
+        pq.write_table(_document_table(corpus), tmp)
+        os.replace(tmp, saved)
+    labels = corpus[settings.group]
+    texts = _text_frame(corpus, settings.group)["text"]
+    return _Scan(ids=corpus["doc_id"].astype(str).tolist(),
+                 lengths=texts.str.len().to_numpy(dtype=np.int64),
+                 groups=labels.dropna().astype(str).value_counts().to_dict(),
+                 without_group=int(labels.isna().sum()),
+                 fingerprint=corpus_fingerprint(corpus, group=settings.group),
+                 warnings=[(w.category, f"{part.file}: {w.message}") for w in caught])
+
+
+def _part_texts(part: _Part, settings: StoreSettings, ids: list[str]) -> pd.DataFrame:
+    """``doc_id`` and ``text`` of some documents of one partition (the tokenizer's sample)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        corpus = _load_part(part, settings)
+    return corpus.loc[corpus["doc_id"].astype(str).isin(set(ids)), ["doc_id", "text"]]
+
+
+def _process_part(part: _Part, settings: StoreSettings, ctx: _Context, folder: str,
+                  batch_chars: int) -> _PartResult:
+    """Every stage of one partition on a worker; writes its part files, returns its counts."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # reported by the scan or by the client's load
+        corpus = _load_part(part, settings).reset_index(drop=True)
+    root, suffix = Path(folder), f".tmp-{os.getpid()}-{time.monotonic_ns()}"
+    frame = _text_frame(corpus, ctx.group)
+    writers = _part_writers(root, frame, ctx.group, part.index, suffix)
+    counts = _Counts(ctx.ngram_range[1])
+    summary = {c: np.zeros(len(frame), dtype=np.int64) for c in SUMMARY_COLUMNS}
+    seconds: Counter = Counter()
+    bounds = _bounds(frame["text"].str.len().to_numpy(dtype=np.int64), batch_chars)
+    rows = _collect(((b, _process_batch(frame.iloc[b[0]:b[1]], ctx)) for b in bounds), writers,
+                    counts, summary, seconds)
+    _write_documents(corpus.assign(**summary), root, part.index, suffix)
+    _commit_part(root, part.index, suffix)
+    return _PartResult(part.index, len(frame), counts.partial(), rows, dict(seconds))
+
+
+def _tokenizer_sample(scans: list[_Scan]) -> dict[int, list[str]]:
+    """The documents whose texts train the tokenizer, by partition.
+
+    :func:`analysis.segment.corpus_tokenizer` learns from the first
+    :data:`analysis.segment.MAX_TRAIN_CHARS` characters of the texts in ``doc_id`` order;
+    these are the documents it reads, so training on them alone gives the same tokenizer.
+    """
+    from analysis.segment import MAX_TRAIN_CHARS
+
+    ids = [(doc_id, k, int(n)) for k, scan in enumerate(scans)
+           for doc_id, n in zip(scan.ids, scan.lengths.tolist(), strict=True)]
+    ids.sort(key=lambda item: item[0])
+    out: dict[int, list[str]] = {}
+    total = 0
+    for doc_id, k, n in ids:
+        if total >= MAX_TRAIN_CHARS:
+            break
+        out.setdefault(k, []).append(doc_id)
+        total += n
+    return out
+
+
+def _open_cluster(scheduler: Any, workers: int | None) -> tuple[Any, list[Any]]:
+    """A ``distributed.Client`` and what to close after (what was opened here)."""
+    try:
+        from distributed import Client, LocalCluster
+    except ImportError:
+        raise StoreError("preparing on a cluster needs Dask: pip install 'dask[distributed]' "
+                         "(the 'scale' extra), or leave out --scheduler/--workers.") from None
+    if scheduler is not None:
+        if isinstance(scheduler, Client):
+            return scheduler, []
+        client = Client(scheduler)
+        return client, [client]
+    if isinstance(workers, bool) or not isinstance(workers, int) or workers < 1:
+        raise ValueError(f"workers must be a positive int, not {workers!r}")
+    cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
+                           dashboard_address=":0")
+    client = Client(cluster)
+    return client, [client, cluster]
+
+
+def _build_on_cluster(parts: list[_Part], folder: Path, settings: StoreSettings, client: Any,
+                      *, tokenizer: Any, batch_chars: int,
+                      log: Callable[[str], None]) -> dict:
+    """Process every partition on the cluster; reduce the counts here, in partition order."""
+    from distributed import as_completed
+
+    ctx = _Context(settings.group, settings.aliases, tokenizer, settings.ngram_range)
+    [ctx_future] = client.scatter([ctx], broadcast=True)
+    t = time.perf_counter()
+    futures = [client.submit(_process_part, part, settings, ctx_future, str(folder),
+                             batch_chars, pure=False) for part in parts]
+    counts = _Counts(settings.ngram_range[1])
+    rows: Counter = Counter()
+    seconds: Counter = Counter()
+    done: dict[int, _PartResult] = {}
+    n_docs, nxt = 0, 0
+    try:
+        for future in as_completed(futures):
+            result = future.result()
+            future.release()  # the workers drop the partition's counts: memory stays flat
+            done[result.index] = result
+            log(f"part {result.index + 1} of {len(parts)} written "
+                f"({result.documents:,} documents)")
+            while nxt in done:
+                ready = done.pop(nxt)
+                counts.add(ready.counts)
+                rows.update(ready.rows)
+                seconds.update(ready.seconds)
+                n_docs += ready.documents
+                nxt += 1
+    except BaseException:
+        client.cancel(futures)
+        raise
+    log(f"partitions: {len(parts)} on {len(client.scheduler_info()['workers'])} worker(s): "
+        f"{time.perf_counter() - t:.1f} s; CPU seconds by stage: "
+        + ", ".join(f"{k} {v:.1f}" for k, v in seconds.items()))
+    matrix, vocab = _write_counts(counts, n_docs, folder, log)
+    rows.update(documents=n_docs, vocabulary=len(vocab))
+    return _sizes(rows, len(parts), matrix, settings)
+
+
+def _prepare_on_cluster(source: Any, tmp: Path, settings: StoreSettings, client: Any, *,
+                        batch_chars: int, partition_chars: int,
+                        log: Callable[[str], None]) -> tuple[dict, dict]:
+    """Build the store in ``tmp`` on a cluster; return (sizes, corpus section of the manifest).
+
+    A pattern source: each worker loads its files and saves them as Parquet in the temporary
+    store (returning ids, lengths, groups, fingerprint), the client trains the tokenizer on
+    the texts :func:`_tokenizer_sample` names, then the workers process the saved partitions. Any other source is loaded here and cut into
+    partitions of about ``partition_chars`` characters.
+    """
+    from analysis.corpus import check_unique_ids, source_files
+    from analysis.segment import corpus_tokenizer
+
+    if settings.dedupe:
+        raise StoreError("dedupe = True needs the whole corpus in one process; it is not "
+                         "available on a cluster yet. Leave out --dedupe, or prepare without "
+                         "--scheduler/--workers.")
+    files = source_files(source) if not isinstance(source, pd.DataFrame) else None
+    t = time.perf_counter()
+    # the loaded partitions, saved for the workers (not scattered: a partition must outlive a
+    # worker that dies)
+    inputs = tmp / ".input"
+    inputs.mkdir()
+    if files is not None:
+        parts = [_Part(k, inputs / PART_NAME.format(k), loaded=True) for k in range(len(files))]
+        futures = [client.submit(_scan_part, _Part(k, f.resolve()), settings, str(part.file),
+                                 pure=False) for k, (f, part) in enumerate(zip(files, parts,
+                                                                               strict=True))]
+        try:
+            scans = client.gather(futures)
+        except BaseException:
+            client.cancel(futures)
+            raise
+        del futures  # released: the workers keep nothing of the scan
+        for category, message in (w for scan in scans for w in scan.warnings):
+            warnings.warn(message, category, stacklevel=4)
+        check_unique_ids([scan.ids for scan in scans], files)
+        n_docs = sum(len(scan.ids) for scan in scans)
+        if n_docs == 0:
+            raise StoreError("the corpus has no documents. Add documents to the source.")
+        log(f"scanned {len(files)} file(s), {n_docs:,} documents: "
+            f"{time.perf_counter() - t:.1f} s")
+        sample = _tokenizer_sample(scans)
+        texts = client.gather([client.submit(_part_texts, parts[k], settings, ids, pure=False)
+                               for k, ids in sorted(sample.items())])
+        tokenizer = corpus_tokenizer(pd.concat(texts, ignore_index=True))
+        groups: Counter = Counter()
+        for scan in scans:
+            groups.update(scan.groups)
+        info = {"fingerprint": _combined_fingerprint([s.fingerprint for s in scans]),
+                "documents": n_docs, "groups": dict(sorted(groups.items())),
+                "without_group": sum(scan.without_group for scan in scans)}
+    else:
+        if isinstance(source, pd.DataFrame):
+            corpus = source
+        else:
+            corpus = _load(source, settings, None)
+            log(f"loaded {len(corpus):,} documents: {time.perf_counter() - t:.1f} s")
+        corpus = _check_corpus(corpus, settings).reset_index(drop=True)
+        labels = corpus[settings.group]
+        groups_ = labels.dropna().astype(str).value_counts().sort_index()
+        info = {"fingerprint": corpus_fingerprint(corpus, group=settings.group),
+                "documents": int(len(corpus)),
+                "groups": {str(k): int(v) for k, v in groups_.items()},
+                "without_group": int(labels.isna().sum())}
+        tokenizer = corpus_tokenizer(corpus)
+        lengths = _text_frame(corpus, settings.group)["text"].str.len().to_numpy(dtype=np.int64)
+        parts = []
+        for k, (lo, hi) in enumerate(_bounds(lengths, partition_chars)):
+            parts.append(_Part(k, inputs / PART_NAME.format(k), loaded=True))
+            pq.write_table(_document_table(corpus.iloc[lo:hi]), parts[-1].file)
+        del corpus
+    log(f"sentence tokenizer trained: {time.perf_counter() - t:.1f} s")
+    sizes = _build_on_cluster(parts, tmp, settings, client, tokenizer=tokenizer,
+                              batch_chars=batch_chars, log=log)
+    shutil.rmtree(tmp / ".input", ignore_errors=True)
+    return sizes, info
+
+
+def _combined_fingerprint(fingerprints: list[str]) -> str:
+    """sha256 of the per-file corpus fingerprints of a pattern source, in file order."""
+    h = hashlib.sha256(b"files\0")
+    for fp in fingerprints:
+        h.update(fp.encode() + b"\0")
+    return h.hexdigest()
+
+
+def _source_info(source: Any, settings: StoreSettings) -> dict[str, Any]:
+    from analysis.corpus import source_files
+
+    if isinstance(source, pd.DataFrame):
+        return {"kind": "dataframe", "path": None, "fingerprint": None}
+    if source is not None and source_files(source) is not None:
+        pattern = str(Path(source).expanduser().absolute())
+        return {"kind": "pattern", "path": pattern,
+                "fingerprint": source_fingerprint(pattern, settings=settings)}
+    src = Path(source).expanduser().resolve() if source is not None else config.SEEDS_DIR
+    return {"kind": "path", "path": str(src),
+            "fingerprint": source_fingerprint(src, settings=settings)}
+
+
+def _load_checked(source: Any, settings: StoreSettings,
+                  progress: bool | None) -> tuple[pd.DataFrame, str]:
+    """The checked corpus and its fingerprint (a pattern: file by file, as on a cluster)."""
+    from analysis.corpus import combine_parts, source_files
+
+    if isinstance(source, pd.DataFrame):
+        corpus = _check_corpus(source, settings)
+        return corpus, corpus_fingerprint(corpus, group=settings.group)
+    files = source_files(source)
+    if files is None:
+        corpus = _check_corpus(_load(source, settings, progress), settings)
+        return corpus, corpus_fingerprint(corpus, group=settings.group)
+    frames = [_check_corpus(_load(f, settings, progress, id_prefix=f"{f.stem}-"), settings)
+              for f in files]
+    fingerprint = _combined_fingerprint([corpus_fingerprint(f, group=settings.group)
+                                         for f in frames])
+    return combine_parts(frames, files), fingerprint
+
+
+@contextlib.contextmanager
+def _noted(notes: list[str]) -> Iterator[None]:
+    """Record the warnings of the block in ``notes`` (once each) and show them."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        yield
+    for w in caught:
+        warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
+    notes.extend(dict.fromkeys(str(w.message) for w in caught if str(w.message) not in notes))
 
 
 def _prepare_locked(source: Any, target: Path, settings: StoreSettings, *,
                     n_jobs: int | None, batch_chars: int, progress: bool | None,
-                    log: Callable[[str], None]) -> Store:
+                    log: Callable[[str], None], cluster: tuple[Any, int | None] | None = None,
+                    partition_chars: int = PARTITION_CHARS) -> Store:
     _check_target(target)
     _remove_leftovers(target)
-    t = time.perf_counter()
-    notes: list[str] = []
-    if isinstance(source, pd.DataFrame):
-        corpus, source_info = source, {"kind": "dataframe", "path": None, "fingerprint": None}
-    else:
-        src = Path(source).expanduser().resolve() if source is not None else config.SEEDS_DIR
-        source_info = {"kind": "path", "path": str(src),
-                       "fingerprint": source_fingerprint(src, settings=settings)}
-        with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always")
-            corpus = _load(src, settings, progress)
-        for w in caught:  # shown now, and kept in the manifest for every later reader
-            warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
-        notes = list(dict.fromkeys(str(w.message) for w in caught))
+    source_info = _source_info(source, settings)
+    load_from = source if source_info["path"] is None else source_info["path"]
+    info: dict[str, Any] = {}
+    corpus = None
+    notes: list[str] = []  # the loader's warnings: shown now, and kept in the manifest
+    if cluster is None:
+        t = time.perf_counter()
+        with _noted(notes):
+            corpus, fingerprint = _load_checked(load_from, settings, progress)
         log(f"loaded {len(corpus):,} documents: {time.perf_counter() - t:.1f} s")
-    corpus = _check_corpus(corpus, settings)
-    t = time.perf_counter()
-    fingerprint = corpus_fingerprint(corpus, group=settings.group)
-    if settings.dedupe:
-        from analysis.passages import deduplicated
+        if settings.dedupe:
+            from analysis.passages import deduplicated
 
-        corpus = deduplicated(corpus, group=settings.group)
-        log(f"deduplicated: {time.perf_counter() - t:.1f} s")
-    labels = corpus[settings.group]
-    groups = labels.dropna().astype(str).value_counts().sort_index()
+            t = time.perf_counter()
+            corpus = deduplicated(corpus, group=settings.group)
+            log(f"deduplicated: {time.perf_counter() - t:.1f} s")
+        labels = corpus[settings.group]
+        groups = labels.dropna().astype(str).value_counts().sort_index()
+        info = {"fingerprint": fingerprint, "documents": int(len(corpus)),
+                "groups": {str(k): int(v) for k, v in groups.items()},
+                "without_group": int(labels.isna().sum())}
     tmp = target.parent / f".{target.name}.tmp-{os.getpid()}"
     shutil.rmtree(tmp, ignore_errors=True)
     tmp.mkdir(parents=True)
     try:
-        sizes = _build(corpus, tmp, settings, n_jobs=n_jobs, batch_chars=batch_chars,
-                       progress=progress, log=log)
+        if cluster is None:
+            sizes = _build(corpus, tmp, settings, n_jobs=n_jobs, batch_chars=batch_chars,
+                           progress=progress, log=log)
+        else:
+            client, opened = _open_cluster(*cluster)
+            try:
+                with _noted(notes):
+                    sizes, info = _prepare_on_cluster(load_from, tmp, settings, client,
+                                                      batch_chars=batch_chars,
+                                                      partition_chars=partition_chars, log=log)
+            finally:
+                for thing in opened:
+                    thing.close()
+        for leftover in tmp.glob("*/part-*.tmp-*"):  # a killed worker's unfinished part
+            leftover.unlink()
         manifest = {
             "format": FORMAT_NAME,
             "versions": versions(),
             "settings": settings.to_manifest(),
             "source": source_info,
             "warnings": notes,
-            "corpus": {"fingerprint": fingerprint, "documents": int(len(corpus)),
-                       "groups": {str(k): int(v) for k, v in groups.items()},
-                       "without_group": int(labels.isna().sum())},
+            "corpus": info,
             **sizes,
         }
         (tmp / MANIFEST_FILE).write_text(json.dumps(manifest, indent=1, sort_keys=True) + "\n",
@@ -1248,14 +1674,18 @@ def prepare(
     batch_chars: int = BATCH_CHARS,
     progress: bool | None = False,
     log: Callable[[str], None] | None = None,
+    scheduler: Any = None,
+    workers: int | None = None,
+    partition_chars: int = PARTITION_CHARS,
 ) -> Store:
     """Compute every per-document stage of a corpus once and write the store.
 
     Parameters
     ----------
-    source : a folder of ``.txt`` files or a ``.csv``/``.jsonl``/``.parquet`` table (loaded
-        with :func:`analysis.load_corpus` and the settings), None for the bundled seeds, or a
-        corpus DataFrame already loaded (``doc_id``, ``text`` and the group column)
+    source : a folder of ``.txt`` files, a ``.csv``/``.jsonl``/``.parquet`` table or a pattern
+        of such tables (``"news/*.parquet"``; loaded with :func:`analysis.load_corpus` and the
+        settings), None for the bundled seeds, or a corpus DataFrame already loaded
+        (``doc_id``, ``text`` and the group column)
     store : the store's folder: new, empty, or a store prepared before (replaced whole)
     settings : :class:`StoreSettings` (default: the defaults)
     n_jobs : worker processes for the batches. None: one process below
@@ -1264,6 +1694,16 @@ def prepare(
     batch_chars : characters of text per batch of whole documents (memory per worker)
     progress : a progress bar on stderr (None: for 200 documents or more)
     log : called with one line per step (seconds, CPU seconds by stage)
+    scheduler : prepare on an existing Dask cluster: its scheduler's address
+        (``"tcp://host:8786"``) or a ``distributed.Client``. The workers must see ``store``'s
+        folder and the source's files at the same paths (a shared file system).
+    workers : prepare on a local Dask cluster of this many worker processes (one thread each),
+        started and stopped here. With neither, one process (``n_jobs``) and Dask is not
+        imported. On a cluster each file of a pattern source is one partition (each worker
+        loads its own files); another source is loaded here and cut into partitions of about
+        ``partition_chars`` characters. The tables are the same either way.
+    partition_chars : characters of text per partition on a cluster (a source that is not a
+        pattern of files)
 
     Returns
     -------
@@ -1286,13 +1726,25 @@ def prepare(
     (3, {'x': 1, 'y': 1})
     """
     settings = settings or StoreSettings()
-    if int(batch_chars) < 1:
-        raise ValueError(f"batch_chars must be positive, not {batch_chars!r}")
+    if int(batch_chars) < 1 or int(partition_chars) < 1:
+        raise ValueError(f"batch_chars and partition_chars must be positive, not "
+                         f"{batch_chars!r}, {partition_chars!r}")
     target = Path(store).expanduser().resolve()
     with _locked(target):
         return _prepare_locked(source, target, settings, n_jobs=n_jobs,
                                batch_chars=int(batch_chars), progress=progress,
-                               log=log or (lambda line: None))
+                               log=log or (lambda line: None),
+                               cluster=_cluster_option(scheduler, workers),
+                               partition_chars=int(partition_chars))
+
+
+def _cluster_option(scheduler: Any, workers: int | None) -> tuple[Any, int | None] | None:
+    if scheduler is None and workers is None:
+        return None
+    if scheduler is not None and workers is not None:
+        raise ValueError("pass scheduler= (an existing cluster) or workers= (a local one), "
+                         "not both")
+    return (scheduler, workers)
 
 
 def ensure_store(
@@ -1305,12 +1757,15 @@ def ensure_store(
     batch_chars: int = BATCH_CHARS,
     progress: bool | None = False,
     log: Callable[[str], None] | None = None,
+    scheduler: Any = None,
+    workers: int | None = None,
+    partition_chars: int = PARTITION_CHARS,
 ) -> Store:
     """The store for ``source`` and ``settings``: reused when current, else prepared.
 
     "Current" is :func:`is_current`: same format, package, code and library versions, same
     settings and same source fingerprint. Anything else (or ``force``) prepares the store
-    again; a stale store is never returned.
+    again; a stale store is never returned. The other options are :func:`prepare`'s.
 
     Examples
     --------
@@ -1334,7 +1789,9 @@ def ensure_store(
         if (target / MANIFEST_FILE).is_file():
             say("store rebuilt: " + ("--force" if force and not problems else "; ".join(problems)))
         return _prepare_locked(source, target, settings, n_jobs=n_jobs,
-                               batch_chars=int(batch_chars), progress=progress, log=say)
+                               batch_chars=int(batch_chars), progress=progress, log=say,
+                               cluster=_cluster_option(scheduler, workers),
+                               partition_chars=int(partition_chars))
 
 
 # --------------------------------------------------------------------------- command line
@@ -1347,8 +1804,9 @@ def add_prepare_parser(sub: Any) -> None:
         description="Load a corpus once and write its sentences, scores, quotations, actor "
         "mentions and term counts to a store folder that the notebooks and the report read. "
         "An existing store prepared from the same files, settings and versions is reused.")
-    p.add_argument("--source", help="folder of .txt files or a .csv/.jsonl/.parquet table "
-                   "(default: the bundled seeds)")
+    p.add_argument("--source", help="folder of .txt files, a .csv/.jsonl/.parquet table or a "
+                   "quoted pattern of tables such as 'news/*.parquet' (default: the bundled "
+                   "seeds)")
     p.add_argument("--group", default=config.DEFAULT_GROUP,
                    help=f"grouping column (default: {config.DEFAULT_GROUP})")
     p.add_argument("--text-column", default=config.DEFAULT_TEXT_COLUMN,
@@ -1367,6 +1825,12 @@ def add_prepare_parser(sub: Any) -> None:
     p.add_argument("--jobs", type=int, default=None,
                    help="worker processes (default: all cores for large corpora)")
     p.add_argument("--force", action="store_true", help="prepare even if the store is current")
+    cluster = p.add_mutually_exclusive_group()
+    cluster.add_argument("--scheduler", default=None, metavar="ADDRESS",
+                         help="prepare on an existing Dask cluster (e.g. tcp://host:8786); "
+                         "needs the 'scale' extra and a file system the workers share")
+    cluster.add_argument("--workers", type=int, default=None, metavar="N",
+                         help="prepare on a local Dask cluster of N worker processes")
 
 
 def prepare_command(args: Any) -> int:
@@ -1384,7 +1848,9 @@ def prepare_command(args: Any) -> int:
                                  clean=args.clean, actors=args.actors, ngrams=args.ngrams,
                                  dedupe=args.dedupe, **auto)
         store = ensure_store(args.source, store=args.store, settings=settings, force=args.force,
-                             n_jobs=args.jobs, progress=None, log=say)
+                             n_jobs=args.jobs, progress=None, log=say,
+                             scheduler=getattr(args, "scheduler", None),
+                             workers=getattr(args, "workers", None))
     except CorpusError as err:
         print(f"error: {err}", file=sys.stderr)
         return 2

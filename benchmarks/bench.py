@@ -3,6 +3,16 @@
     .venv/bin/python benchmarks/bench.py --docs 1000            # stages + references
     .venv/bin/python benchmarks/bench.py --docs 1000 --report   # ... and the full HTML report
     .venv/bin/python benchmarks/bench.py --docs 10000 --skip topics_auto
+    .venv/bin/python benchmarks/bench.py --docs 100000 --workers 2   # prepare on Dask
+
+With ``--workers N`` the benchmark is ``prepare`` at scale instead: the articles are written as
+Parquet files of ``--part-docs`` articles each (``parts/part-00000.parquet`` ...), prepared by
+``python -m analysis prepare --source 'parts/*.parquet' --workers N`` (a local Dask cluster
+of N worker processes, one thread each), and, for comparison, the first ``--slice`` articles
+(whole files) by the single-process path (``--jobs 1``). Every 0.2 s the resident memory of
+the command's process (the client) and of each of its child processes (the Dask workers) is
+read; the table gives throughput (articles per wall second), peak RSS of the client and the
+largest peak RSS of any one worker.
 
 The corpus comes from :func:`analysis.synthetic.synthetic_corpus` (seed paragraphs resampled to
 835+ words, two groups, half the articles opening with one of 20 shared wire stories). Each
@@ -175,6 +185,91 @@ def run_report(work: Path, *, label: str) -> dict:
     return {"seconds": seconds, "rss_mb": rss, "cpu": cpu}
 
 
+def _peaks(cmd: list[str]) -> dict:
+    """Run ``cmd``; wall seconds, peak RSS of its process and of each child, stderr tail."""
+    import psutil
+
+    with tempfile.TemporaryFile("w+") as err:
+        start = time.perf_counter()
+        proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=err, text=True)
+        ps = psutil.Process(proc.pid)
+        client = 0
+        workers: dict[int, int] = {}
+        while proc.poll() is None:
+            try:
+                client = max(client, ps.memory_info().rss)
+                for child in ps.children(recursive=True):
+                    workers[child.pid] = max(workers.get(child.pid, 0), child.memory_info().rss)
+            except psutil.Error:
+                pass
+            time.sleep(0.2)
+        seconds = time.perf_counter() - start
+        err.seek(0)
+        log = err.read()
+    # the resource tracker and other helpers are small; the workers are the large children
+    big = sorted((rss for rss in workers.values()), reverse=True)
+    return {"seconds": seconds, "client_mb": client / 2**20,
+            "worker_mb": (big[0] / 2**20) if big else float("nan"), "children": len(workers),
+            "returncode": proc.returncode, "log": log}
+
+
+def run_cluster(args: argparse.Namespace, argv: list[str] | None) -> int:
+    """prepare on a local Dask cluster of ``args.workers`` against one process on a slice."""
+    from analysis.synthetic import synthetic_corpus
+
+    work = Path(args.work or tempfile.mkdtemp(prefix="bench-dask-"))
+    parts = work / "parts"
+    parts.mkdir(parents=True, exist_ok=True)
+    n_parts = -(-args.docs // args.part_docs)
+    if len(list(parts.glob("part-*.parquet"))) != n_parts:
+        corpus = synthetic_corpus(args.docs, syndicated=args.syndicated)
+        for k in range(n_parts):
+            corpus.iloc[k * args.part_docs:(k + 1) * args.part_docs].to_parquet(
+                parts / f"part-{k:05d}.parquet", index=False)
+        del corpus
+    mb = sum(p.stat().st_size for p in parts.glob("*.parquet")) / 1e6
+    print(f"# {args.docs:,} generated articles in {n_parts} Parquet files of {args.part_docs:,} "
+          f"({mb:.0f} MB compressed); {os.cpu_count()} cores; Python "
+          f"{platform.python_version()}; load average {os.getloadavg()[0]:.1f}")
+    print(f"# {' '.join(['python', 'benchmarks/bench.py', *(argv or sys.argv[1:])])}\n")
+    base = [sys.executable, "-m", "analysis", "prepare", "--group", "group", "--force"]
+    n_slice = min(-(-args.slice // args.part_docs), n_parts)
+    runs = {
+        f"cluster, {args.workers} workers": (args.docs, [
+            *base, "--source", str(parts / "*.parquet"), "--store", str(work / "store-cluster"),
+            "--workers", str(args.workers)]),
+    }
+    if n_slice:
+        slice_dir = work / "slice"
+        slice_dir.mkdir(exist_ok=True)
+        for k in range(n_slice):  # a pattern of the first files (links, no copies)
+            link = slice_dir / f"part-{k:05d}.parquet"
+            if not link.exists():
+                link.symlink_to(parts / f"part-{k:05d}.parquet")
+        runs["one process (--jobs 1)"] = (min(n_slice * args.part_docs, args.docs), [
+            *base, "--source", str(slice_dir / "*.parquet"), "--store", str(work / "store-one"),
+            "--jobs", "1"])
+    print("| run | articles | wall s | articles/s | peak RSS client (MB) | "
+          "peak RSS per worker (MB) |")
+    print("| --- | ---: | ---: | ---: | ---: | ---: |")
+    status = 0
+    for name, (docs, cmd) in runs.items():
+        res = _peaks(cmd)
+        if res["returncode"] != 0:
+            tail = res["log"].strip().splitlines()[-1:] or ["?"]
+            print(f"| {name} | {docs:,} | failed: {tail[0][:160]} | | | |")
+            status = 1
+            continue
+        worker = f"{res['worker_mb']:.0f}" if name.startswith("cluster") else "(none)"
+        print(f"| {name} | {docs:,} | {res['seconds']:.1f} | {docs / res['seconds']:.1f} | "
+              f"{res['client_mb']:.0f} | {worker} |", flush=True)
+        if args.verbose:
+            print("\n".join("    " + line for line in res["log"].splitlines()
+                            if line.strip() and "%|" not in line and not line.startswith("part ")))
+    print(f"\n# load average after {os.getloadavg()[0]:.1f}")
+    return status
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--docs", type=int, default=1000, help="number of articles (1000)")
@@ -184,7 +279,16 @@ def main(argv: list[str] | None = None) -> int:
                         help="stages to leave out")
     parser.add_argument("--report", action="store_true", help="also time the full report")
     parser.add_argument("--work", help="folder for the generated corpus (default: a temp dir)")
+    parser.add_argument("--workers", type=int, default=None,
+                        help="benchmark prepare on a local Dask cluster of N workers instead")
+    parser.add_argument("--part-docs", type=int, default=2_000,
+                        help="with --workers: articles per Parquet file = partition (2000)")
+    parser.add_argument("--slice", type=int, default=10_000,
+                        help="with --workers: articles prepared in one process (10000)")
+    parser.add_argument("--verbose", action="store_true", help="with --workers: prepare's log")
     args = parser.parse_args(argv)
+    if args.workers is not None:
+        return run_cluster(args, argv)
 
     from analysis.synthetic import synthetic_corpus, write_corpus
 

@@ -133,11 +133,23 @@ def test_no_dynamic_import_of_package_modules() -> None:
     assert not dynamic, f"importlib used to hide a dependency: {dynamic}"
 
 
-@pytest.mark.parametrize("heavy", ["matplotlib", "sklearn", "nbconvert", "nltk", "vaderSentiment"])
+@pytest.mark.parametrize("heavy", ["matplotlib", "sklearn", "nbconvert", "nltk", "vaderSentiment",
+                                   "dask", "distributed"])
 def test_import_analysis_loads_no_heavy_dependency(heavy: str) -> None:
     code = f"import sys, analysis; print({heavy!r} in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False", f"`import analysis` imports {heavy}"
+
+
+def test_single_process_prepare_does_not_import_dask() -> None:
+    # Dask is only for prepare(scheduler=... / workers=...); the one-process path never loads it
+    code = ("import sys, tempfile, pandas as pd\n"
+            "from analysis.store import prepare\n"
+            "c = pd.DataFrame({'doc_id': ['a'], 'event': ['x'], 'text': ['Putin met Xi.']})\n"
+            "prepare(c, store=tempfile.mkdtemp() + '/s')\n"
+            "print('dask' in sys.modules, 'distributed' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["False", "False"]
 
 
 def test_public_function_keeps_its_name_when_its_module_is_imported() -> None:

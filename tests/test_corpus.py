@@ -394,3 +394,31 @@ def test_table_ids_keep_leading_zeros(tmp_path):
         corpus = load_corpus(tmp_path / name, group="outlet", manifest=False)
         assert corpus["doc_id"].tolist() == ["000", "004"], name
         assert corpus["n"].tolist() == [1, 2], name
+
+
+# --- issue 14: a pattern of table files ('news/*.parquet') is one corpus -------------------
+def test_a_pattern_loads_every_matching_table_in_sorted_order(tmp_path):
+    pd.DataFrame({"text": ["Alpha went home.", "Beta stayed."], "outlet": ["x", "y"]}).to_csv(
+        tmp_path / "b.csv", index=False)
+    pd.DataFrame({"text": ["Gamma spoke."], "outlet": ["x"]}).to_json(
+        tmp_path / "a.jsonl", orient="records", lines=True)
+    (tmp_path / "notes.txt").write_text("not matched")
+    corpus = load_corpus(str(tmp_path / "*.[cj]s*"), group="outlet", events=False)
+    # rows without an id column are numbered per file, after the file's stem
+    assert corpus["doc_id"].tolist() == ["a-0", "b-0", "b-1"]
+    assert corpus["text"].tolist() == ["Gamma spoke.", "Alpha went home.", "Beta stayed."]
+    assert corpus["file"].tolist() == ["a.jsonl", "b.csv", "b.csv"]
+    assert corpus["outlet"].tolist() == ["x", "x", "y"]
+
+
+def test_a_pattern_names_the_bad_file_or_the_missing_match(tmp_path):
+    pd.DataFrame({"doc_id": ["1"], "text": ["Fine."], "event": ["e"]}).to_parquet(
+        tmp_path / "a.parquet")
+    (tmp_path / "b.parquet").write_bytes(b"garbage")
+    with pytest.raises(CorpusError, match=r"b\.parquet: cannot read this \.parquet table"):
+        load_corpus(str(tmp_path / "*.parquet"))
+    with pytest.raises(CorpusError, match="no file matches this pattern"):
+        load_corpus(str(tmp_path / "*.jsonl"))
+    (tmp_path / "c.txt").write_text("text")
+    with pytest.raises(CorpusError, match=r"c\.txt: the pattern .* is not a \.csv"):
+        load_corpus(str(tmp_path / "*.*"))

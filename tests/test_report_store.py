@@ -128,3 +128,16 @@ def test_report_with_only_a_store_renders_what_the_store_was_prepared_from(
     assert (cfg.source, cfg.group, cfg.clean) == (str(corpus_folder.resolve()), "outlet", "none")
     assert cfg.origin("group") == "the store's manifest"
     assert store_path(cfg) == folder
+
+
+def test_report_reads_a_corpus_given_as_a_pattern_of_tables(tmp_path, probe_notebooks):
+    # Large exports come as many files; the report takes the same pattern as prepare.
+    corpus = synthetic_corpus(9, n_groups=3, group="outlet", words_per_doc=80)
+    parts = tmp_path / "export"
+    parts.mkdir()
+    for i, part in enumerate((corpus.iloc[:4], corpus.iloc[4:])):
+        part.to_csv(parts / f"part-{i}.csv", index=False)
+    lines, seen = render(tmp_path, probe_notebooks, source=str(parts / "part-*.csv"),
+                         group="outlet", clean="none", store=str(tmp_path / "st"))
+    assert any(line.startswith("store: loaded 9 documents") for line in lines)
+    assert (seen["n_docs"], seen["group"]) == (9, "outlet")

@@ -55,7 +55,9 @@ from analysis.vocab import tokenize
 
 
 def files_of(folder: Path) -> dict[str, bytes]:
-    return {p.name: p.read_bytes() for p in sorted(folder.iterdir())}
+    """Every file of a store (part files of the table folders too), by relative path."""
+    return {p.relative_to(folder).as_posix(): p.read_bytes()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 def copy_seeds(dest: Path) -> Path:
@@ -225,7 +227,11 @@ def test_same_input_gives_byte_identical_files(tmp_path):
     b = prepare(None, store=tmp_path / "b", batch_chars=3_000)
     assert b.manifest["tables"] == a.manifest["tables"]
     assert files_of(a.path) == files_of(b.path)
-    meta = pq.read_metadata(a.path / "sentences.parquet")
+    assert sorted(files_of(a.path)) == [  # format 2: one part file per per-document table
+        "counts.npz", "documents/part-00000.parquet", "manifest.json",
+        "mentions/part-00000.parquet", "quotes/part-00000.parquet",
+        "sentences/part-00000.parquet", "vocabulary.parquet"]
+    meta = pq.read_metadata(a.path / "sentences" / "part-00000.parquet")
     assert set(meta.metadata) == {b"ARROW:schema", b"pandas"}
     assert meta.created_by.startswith("parquet-cpp-arrow version")
     manifest = (a.path / "manifest.json").read_text()
@@ -242,7 +248,7 @@ def test_worker_processes_write_the_same_bytes(tmp_path):
 def test_row_groups_have_a_fixed_size(tmp_path, monkeypatch):
     monkeypatch.setattr(store_mod, "ROW_GROUP_ROWS", 50)
     s = prepare(None, store=tmp_path / "s", batch_chars=4_000)
-    meta = pq.read_metadata(s.path / "sentences.parquet")
+    meta = pq.read_metadata(s.path / "sentences" / "part-00000.parquet")
     sizes = [meta.row_group(i).num_rows for i in range(meta.num_row_groups)]
     assert sizes == [50, 50, 50, 30]  # 180 sentences
 
@@ -318,7 +324,7 @@ def test_code_edits_and_format_versions_are_mismatches(tmp_path, seed_store, mon
     manifest = json.loads((copy / "manifest.json").read_text())
     manifest["versions"]["format"] = 0
     (copy / "manifest.json").write_text(json.dumps(manifest))
-    with pytest.raises(StoreError, match="format version 0 .this package writes 1."):
+    with pytest.raises(StoreError, match="format version 0 .this package writes 2."):
         open_store(copy)
 
 
@@ -432,3 +438,24 @@ def test_python_dash_m_prepare(tmp_path):
     assert proc.returncode == 0, proc.stderr
     assert np.array_equal(
         open_store(tmp_path / "s").vocabulary["n"].unique(), np.array([1]))
+
+
+def test_a_pattern_source_is_reused_until_one_of_its_files_changes(tmp_path):
+    folder = tmp_path / "news"
+    folder.mkdir()
+    for k, text in enumerate(["Putin met Xi. Talks went well.", "Xi left Moscow."]):
+        pd.DataFrame({"doc_id": [f"d{k}"], "event": ["e"], "text": [text]}).to_parquet(
+            folder / f"p{k}.parquet")
+    pattern = str(folder / "*.parquet")
+    lines: list[str] = []
+    first = ensure_store(pattern, store=tmp_path / "s", log=lines.append)
+    assert first.documents["doc_id"].tolist() == ["d0", "d1"]
+    assert first.documents["n_sentences"].tolist() == [2, 1]
+    assert first.manifest["source"]["kind"] == "pattern"
+    ensure_store(pattern, store=tmp_path / "s", log=lines.append)
+    assert lines[-1] == "store is current: reused"
+    pd.DataFrame({"doc_id": ["d1"], "event": ["e"], "text": ["Xi left. He flew."]}).to_parquet(
+        folder / "p1.parquet")
+    again = ensure_store(pattern, store=tmp_path / "s", log=lines.append)
+    assert any("source files differ" in line for line in lines)
+    assert again.documents["n_sentences"].tolist() == [2, 2]
