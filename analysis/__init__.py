@@ -8,7 +8,7 @@ Examples
 --------
 >>> import analysis
 >>> analysis.load_corpus.__module__
-'analysis.corpus'
+'analysis.corpus.loader'
 >>> "keyness" in analysis.__all__
 True
 """
@@ -22,32 +22,32 @@ from typing import Any
 
 #: module (under ``analysis``) -> the public names it provides.
 _MODULES: dict[str, tuple[str, ...]] = {
-    "actors": ('find_actors', 'mentions', 'mentions_from_store',),
-    "cleaning": ('clean_text',),
-    "comparison": ('compare_groups', 'compare_groups_from_store', 'Comparison', 'distinctive_terms', 'plot_differences', 'quoted_speakers',),
-    "concordance": ('collocations', 'kwic', 'kwic_view', 'KwicView', 'sample_lines',),
-    "corpus": ('cleaning_audit', 'load_corpus',),
-    "events": ('assign_event', 'read_events',),
-    "findings": ('comparison_findings', 'corpus_findings', 'Finding', 'Findings', 'keyness_findings', 'read_findings', 'record_findings', 'sentiment_findings', 'topic_findings',),
-    "keyness": ('keyness', 'keyness_from_counts', 'keyness_from_store', 'top_distinctive',),
-    "lexicons": ('approximation_fidelity', 'compare_methods', 'difference_drivers', 'lexicon_contributions', 'MethodComparison', 'pattern_scores', 'rescore_without', 'top_contributions', 'topic_word_share', 'without_topic_words',),
-    "passages": ('deduplicated', 'shared_passages',),
-    "quotes": ('quoted_speech', 'quotes', 'speaker_counts',),
-    "report": ('render_report',),
-    "segment": ('paragraphs', 'sentences', 'structure_summary', 'units',),
-    "sentiment": ('actor_sentiment', 'annotate_sentences', 'ascii_quote_changes', 'document_sentiment', 'group_sentiment', 'GroupSentiment', 'position_sentiment', 'score_sentences', 'sentence_sentiment', 'sentiment_and_quotes', 'voice_sentiment', 'VoiceSentiment',),
-    "sentiment_plots": ('plot_actor_sentiment', 'plot_contributions', 'plot_position', 'plot_sentence_distribution', 'plot_voice_sentiment',),
-    "structure": ('mention_rates', 'mention_rates_from_store',),
+    "text.actors": ('find_actors', 'mentions', 'mentions_from_store',),
+    "corpus.cleaning": ('clean_text',),
+    "measures.comparison": ('compare_groups', 'compare_groups_from_store', 'Comparison', 'distinctive_terms', 'plot_differences', 'quoted_speakers',),
+    "measures.concordance": ('collocations', 'kwic', 'kwic_view', 'KwicView', 'sample_lines',),
+    "corpus.loader": ('cleaning_audit', 'load_corpus',),
+    "corpus.events": ('assign_event', 'read_events',),
+    "report.findings": ('comparison_findings', 'corpus_findings', 'Finding', 'Findings', 'keyness_findings', 'read_findings', 'record_findings', 'sentiment_findings', 'topic_findings',),
+    "measures.keyness": ('keyness', 'keyness_from_counts', 'keyness_from_store', 'top_distinctive',),
+    "measures.lexicons": ('approximation_fidelity', 'compare_methods', 'difference_drivers', 'lexicon_contributions', 'MethodComparison', 'pattern_scores', 'rescore_without', 'top_contributions', 'topic_word_share', 'without_topic_words',),
+    "text.passages": ('deduplicated', 'shared_passages',),
+    "text.quotes": ('quoted_speech', 'quotes', 'speaker_counts',),
+    "report.render": ('render_report',),
+    "text.segment": ('paragraphs', 'sentences', 'structure_summary', 'units',),
+    "measures.sentiment": ('actor_sentiment', 'annotate_sentences', 'ascii_quote_changes', 'document_sentiment', 'group_sentiment', 'GroupSentiment', 'position_sentiment', 'score_sentences', 'sentence_sentiment', 'sentiment_and_quotes', 'voice_sentiment', 'VoiceSentiment',),
+    "plots.sentiment": ('plot_actor_sentiment', 'plot_contributions', 'plot_position', 'plot_sentence_distribution', 'plot_voice_sentiment',),
+    "measures.structure": ('mention_rates', 'mention_rates_from_store',),
     "store": ('ensure_store', 'is_current', 'open_store', 'prepare', 'Store', 'StoreSettings',),
-    "structure_plots": ('plot_speakers',),
+    "plots.structure": ('plot_speakers',),
     "settings": ('AnalysisConfig', 'load_configured', 'read_config', 'resolve_config',),
     "tables": ('format_count', 'ShownTable', 'summarise_list', 'top_rows',),
-    "term_plots": ('plot_keyness', 'plot_keyness_scatter', 'plot_term_heatmap', 'plot_top_terms',),
-    "terms": ('document_term_matrix', 'document_term_table', 'document_term_table_from_store', 'DocumentTermMatrix', 'term_frequencies', 'term_frequencies_from_store',),
-    "topic_metrics": ('match_topics', 'npmi_coherence', 'relevance_scores', 'topic_diversity', 'topic_stability',),
-    "topic_plots": ('plot_doc_topics', 'plot_k_selection', 'plot_topic_prevalence', 'plot_topic_terms', 'topic_prevalence_table',),
-    "topics": ('fit_topics', 'fit_topics_from_store', 'TopicModel',),
-    "vocab": ('make_analyzer', 'tokenize',),
+    "plots.terms": ('plot_keyness', 'plot_keyness_scatter', 'plot_term_heatmap', 'plot_top_terms',),
+    "measures.terms": ('document_term_matrix', 'document_term_table', 'document_term_table_from_store', 'DocumentTermMatrix', 'term_frequencies', 'term_frequencies_from_store',),
+    "measures.topic_metrics": ('match_topics', 'npmi_coherence', 'relevance_scores', 'topic_diversity', 'topic_stability',),
+    "plots.topics": ('plot_doc_topics', 'plot_k_selection', 'plot_topic_prevalence', 'plot_topic_terms', 'topic_prevalence_table',),
+    "measures.topics": ('fit_topics', 'fit_topics_from_store', 'TopicModel',),
+    "text.vocab": ('make_analyzer', 'tokenize',),
 }
 _EXPORTS: dict[str, str] = {name: module for module, names in _MODULES.items() for name in names}
 

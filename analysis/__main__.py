@@ -26,9 +26,9 @@ def build_parser() -> argparse.ArgumentParser:
     >>> build_parser().parse_args(["report", "--no-input"]).no_input
     True
     """
-    from .cli_corpus import add_corpus_parser
-    from .report import add_report_parser
-    from .store import add_prepare_parser
+    from analysis.corpus.cli import add_corpus_parser
+    from analysis.report.render import add_report_parser
+    from analysis.store import add_prepare_parser
 
     parser = argparse.ArgumentParser(
         prog="python -m analysis",
@@ -52,14 +52,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     """
     args = build_parser().parse_args(argv)
     if args.command == "corpus":
-        from .cli_corpus import corpus_command
+        from analysis.corpus.cli import corpus_command
 
         return int(corpus_command(args))
     if args.command == "prepare":
-        from .store import prepare_command
+        from analysis.store import prepare_command
 
         return int(prepare_command(args))
-    from .report import report_command
+    from analysis.report.render import report_command
 
     return int(report_command(args))
 

@@ -714,7 +714,7 @@ def _load_option(value: str) -> str | bool | None:
 
 def load_configured(cfg: AnalysisConfig, *, progress: bool | None = False,
                     **changes: object) -> pd.DataFrame:
-    """Load the corpus ``cfg`` describes (:func:`analysis.corpus.load_corpus`).
+    """Load the corpus ``cfg`` describes (:func:`analysis.corpus.loader.load_corpus`).
 
     Parameters
     ----------
@@ -728,7 +728,7 @@ def load_configured(cfg: AnalysisConfig, *, progress: bool | None = False,
     >>> corpus["event"].value_counts().sort_index().to_dict()
     {'2023-moscow': 3, '2024-beijing': 2}
     """
-    from analysis.corpus import load_corpus
+    from analysis.corpus.loader import load_corpus
 
     if changes:
         cfg = cfg.updated(**changes)

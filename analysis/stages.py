@@ -29,8 +29,8 @@ class StageSource(Protocol):
     """The per-document stages of a prepared store (:class:`analysis.store.Store`).
 
     ``documents`` (one row per document, text included), ``sentences`` (the frame of
-    :func:`analysis.sentiment.sentence_sentiment`), ``quotes`` (of
-    :func:`analysis.quotes.quotes`), ``mentions`` (one row per actor mention), the actor
+    :func:`analysis.measures.sentiment.sentence_sentiment`), ``quotes`` (of
+    :func:`analysis.text.quotes.quotes`), ``mentions`` (one row per actor mention), the actor
     table it was prepared with (``aliases``: None for the bundled one), its grouping column
     and settings, and its term counts.
     """

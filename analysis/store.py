@@ -9,13 +9,13 @@ folder that every later measure reads instead of the text:
                        :func:`analysis.load_corpus`, clean and raw text) plus per-document
                        counts ``n_sentences``, ``n_quotes``, ``n_mentions``, ``n_tokens``
 ``sentences/``         one row per sentence: the frame of
-                       :func:`analysis.sentiment.sentence_sentiment` (``doc_id``, group,
+                       :func:`analysis.measures.sentiment.sentence_sentiment` (``doc_id``, group,
                        ``paragraph``, ``sentence``, ``position``, ``text``, ``start``,
                        ``end``, ``quoted_share``, ``actors``, ``voice``, ``speaker``,
                        ``compound``, ``pos``, ``neu``, ``neg``)
-``quotes/``            one row per quotation: the frame of :func:`analysis.quotes.quotes`
+``quotes/``            one row per quotation: the frame of :func:`analysis.text.quotes.quotes`
 ``mentions/``          one row per actor mention: ``doc_id``, group, ``sentence``,
-                       ``start``, ``end``, ``actor`` (as :func:`analysis.actors.mentions`
+                       ``start``, ``end``, ``actor`` (as :func:`analysis.text.actors.mentions`
                        counts them)
 ``counts.npz``         document x term counts (``scipy.sparse`` CSR, rows in document
                        order) for every n-gram length from 1 to ``ngrams``
@@ -42,7 +42,7 @@ from the command line.
 Design choices
 --------------
 - **Whole documents per batch.** Every stage needs only its own document (the sentence
-  tokenizer is trained once on the corpus, :func:`analysis.segment.corpus_tokenizer`), so the
+  tokenizer is trained once on the corpus, :func:`analysis.text.segment.corpus_tokenizer`), so the
   corpus is processed in batches of whole documents, in worker processes when it is large.
   Per-sentence rows are written as they come (``pyarrow`` row groups of a fixed size), so
   memory holds the per-document table plus a batch or two, never every sentence.
@@ -59,7 +59,7 @@ Design choices
 - **On a cluster, the same store.** Partitions are fixed by the data (the files of a
   pattern source, or document ranges of ``partition_chars`` characters), never by the number
   of workers; the tokenizer is trained on the client from the same texts
-  :func:`analysis.segment.corpus_tokenizer` reads (the first characters in ``doc_id`` order,
+  :func:`analysis.text.segment.corpus_tokenizer` reads (the first characters in ``doc_id`` order,
   found by a scan of the files); nothing random is drawn. A worker writes a partition's part
   files under temporary names and renames them when complete, so a partition retried after
   a worker died replaces them whole. Term counts come back per partition and are merged on
@@ -116,8 +116,8 @@ from scipy import sparse
 
 from analysis import config
 from analysis.errors import CorpusError, CorpusWarning
+from analysis.measures.terms import DocumentTermMatrix, GroupCounts, group_counts_from_matrix
 from analysis.stages import SUMMARY_COLUMNS
-from analysis.terms import DocumentTermMatrix, GroupCounts, group_counts_from_matrix
 
 __all__ = [
     "FORMAT_VERSION",
@@ -195,7 +195,7 @@ class StoreSettings:
     manifest, events : ``"auto"`` (the file beside the texts, if any), ``"none"`` or a path
     ngrams : longest n-gram counted (terms; 1 to 5)
     dedupe : count a passage shared by several documents once
-        (:func:`analysis.passages.deduplicated` applied before every stage)
+        (:func:`analysis.text.passages.deduplicated` applied before every stage)
 
     Examples
     --------
@@ -416,7 +416,7 @@ def source_fingerprint(source: str | Path | None, *,
     >>> before == source_fingerprint(folder)
     False
     """
-    from analysis.corpus import source_files
+    from analysis.corpus.loader import source_files
 
     pattern = source_files(source)
     path = Path(source).expanduser().resolve() if source is not None else config.SEEDS_DIR
@@ -564,7 +564,7 @@ class Store:
 
     @cached_property
     def quotes(self) -> pd.DataFrame:
-        """Every quotation with its speaker: the frame of ``analysis.quotes.quotes``."""
+        """Every quotation with its speaker: the frame of ``analysis.text.quotes.quotes``."""
         return self.read("quotes")
 
     @cached_property
@@ -848,7 +848,7 @@ class _Batch:
 
 def _count_terms(texts: list[str], ngram_range: tuple[int, int]):
     """Counts of every n-gram of each text, keyed by (n, term), with unigram tokens."""
-    from analysis.vocab import token_runs
+    from analysis.text.vocab import token_runs
 
     lo, hi = ngram_range
     lookup: list[dict[str, int]] = [{} for _ in range(hi + 1)]
@@ -882,7 +882,7 @@ def _count_terms(texts: list[str], ngram_range: tuple[int, int]):
 def _mention_rows(batch: pd.DataFrame, scored: pd.DataFrame, group: str,
                   aliases: str | None, *, found: list | None = None) -> pd.DataFrame:
     """``found``: each document's ``find_mentions(text, merge=False)``, when already made."""
-    from analysis.actors import actor_table, find_mentions, merge_mentions
+    from analysis.text.actors import actor_table, find_mentions, merge_mentions
 
     table = actor_table(aliases)
     starts_of = {d: scored["start"].to_numpy()[idx].tolist()
@@ -906,10 +906,10 @@ def _mention_rows(batch: pd.DataFrame, scored: pd.DataFrame, group: str,
 
 def _process_batch(batch: pd.DataFrame, ctx: _Context) -> _Batch:
     """Every per-document stage for one batch of whole documents."""
-    from analysis.actors import actor_table, find_mentions
-    from analysis.quotes import quotes
-    from analysis.segment import sentences
-    from analysis.sentiment import annotate_sentences
+    from analysis.measures.sentiment import annotate_sentences
+    from analysis.text.actors import actor_table, find_mentions
+    from analysis.text.quotes import quotes
+    from analysis.text.segment import sentences
 
     clock = time.process_time
     seconds: dict[str, float] = {}
@@ -1113,7 +1113,7 @@ def _remove_leftovers(target: Path) -> None:
 
 def _load(source: str | Path | None, settings: StoreSettings,
           progress: bool | None, *, id_prefix: str = "") -> pd.DataFrame:
-    from analysis.corpus import load_corpus
+    from analysis.corpus.loader import load_corpus
 
     def choice(value: str) -> Any:
         return {"auto": None, "none": False}.get(value, value)
@@ -1133,7 +1133,7 @@ def _load(source: str | Path | None, settings: StoreSettings,
 
 
 def _check_corpus(corpus: pd.DataFrame, settings: StoreSettings) -> pd.DataFrame:
-    from analysis.segment import check_corpus
+    from analysis.text.segment import check_corpus
 
     check_corpus(corpus, group=settings.group)
     if len(corpus) == 0:
@@ -1244,7 +1244,7 @@ def _collect(results: Iterable[tuple[tuple[int, int], _Batch]],
 def _build(corpus: pd.DataFrame, folder: Path, settings: StoreSettings, *, n_jobs: int | None,
            batch_chars: int, progress: bool | None, log: Callable[[str], None]) -> dict:
     """Write every table into ``folder`` (one part per table); return the manifest's sizes."""
-    from analysis.segment import corpus_tokenizer
+    from analysis.text.segment import corpus_tokenizer
 
     group = settings.group
     started = time.perf_counter()
@@ -1384,11 +1384,11 @@ def _process_part(part: _Part, settings: StoreSettings, ctx: _Context, folder: s
 def _tokenizer_sample(scans: list[_Scan]) -> dict[int, list[str]]:
     """The documents whose texts train the tokenizer, by partition.
 
-    :func:`analysis.segment.corpus_tokenizer` learns from the first
-    :data:`analysis.segment.MAX_TRAIN_CHARS` characters of the texts in ``doc_id`` order;
+    :func:`analysis.text.segment.corpus_tokenizer` learns from the first
+    :data:`analysis.text.segment.MAX_TRAIN_CHARS` characters of the texts in ``doc_id`` order;
     these are the documents it reads, so training on them alone gives the same tokenizer.
     """
-    from analysis.segment import MAX_TRAIN_CHARS
+    from analysis.text.segment import MAX_TRAIN_CHARS
 
     ids = [(doc_id, k, int(n)) for k, scan in enumerate(scans)
            for doc_id, n in zip(scan.ids, scan.lengths.tolist(), strict=True)]
@@ -1474,8 +1474,8 @@ def _prepare_on_cluster(source: Any, tmp: Path, settings: StoreSettings, client:
     the texts :func:`_tokenizer_sample` names, then the workers process the saved partitions. Any other source is loaded here and cut into
     partitions of about ``partition_chars`` characters.
     """
-    from analysis.corpus import check_unique_ids, source_files
-    from analysis.segment import corpus_tokenizer
+    from analysis.corpus.loader import check_unique_ids, source_files
+    from analysis.text.segment import corpus_tokenizer
 
     if settings.dedupe:
         raise StoreError("dedupe = True needs the whole corpus in one process; it is not "
@@ -1552,7 +1552,7 @@ def _combined_fingerprint(fingerprints: list[str]) -> str:
 
 
 def _source_info(source: Any, settings: StoreSettings) -> dict[str, Any]:
-    from analysis.corpus import source_files
+    from analysis.corpus.loader import source_files
 
     if isinstance(source, pd.DataFrame):
         return {"kind": "dataframe", "path": None, "fingerprint": None}
@@ -1568,7 +1568,7 @@ def _source_info(source: Any, settings: StoreSettings) -> dict[str, Any]:
 def _load_checked(source: Any, settings: StoreSettings,
                   progress: bool | None) -> tuple[pd.DataFrame, str]:
     """The checked corpus and its fingerprint (a pattern: file by file, as on a cluster)."""
-    from analysis.corpus import combine_parts, source_files
+    from analysis.corpus.loader import combine_parts, source_files
 
     if isinstance(source, pd.DataFrame):
         corpus = _check_corpus(source, settings)
@@ -1612,7 +1612,7 @@ def _prepare_locked(source: Any, target: Path, settings: StoreSettings, *,
             corpus, fingerprint = _load_checked(load_from, settings, progress)
         log(f"loaded {len(corpus):,} documents: {time.perf_counter() - t:.1f} s")
         if settings.dedupe:
-            from analysis.passages import deduplicated
+            from analysis.text.passages import deduplicated
 
             t = time.perf_counter()
             corpus = deduplicated(corpus, group=settings.group)

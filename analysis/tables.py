@@ -38,8 +38,8 @@ import numpy as np
 import pandas as pd
 from pandas.api.types import is_bool_dtype, is_numeric_dtype
 
-from . import config
-from .errors import NothingToShow
+from analysis import config
+from analysis.errors import NothingToShow
 
 __all__ = [
     "TABLE_CSS",
@@ -246,7 +246,7 @@ def save_table(table: pd.DataFrame | pd.Series, name: str, *,
                figures_dir: str | Path | None = None) -> Path:
     """Write ``table`` as ``<figures_dir>/<name>.csv``, byte for byte reproducibly.
 
-    The one CSV writer of the suite (:func:`analysis.plots.save_figure` uses it too): no
+    The one CSV writer of the suite (:func:`analysis.plots.common.save_figure` uses it too): no
     index column (a Series or an index that carries data is written as columns), floats as
     ``%.6g``, ``\\n`` line endings.
 

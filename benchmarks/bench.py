@@ -14,7 +14,7 @@ the command's process (the client) and of each of its child processes (the Dask 
 read; the table gives throughput (articles per wall second), peak RSS of the client and the
 largest peak RSS of any one worker.
 
-The corpus comes from :func:`analysis.synthetic.synthetic_corpus` (seed paragraphs resampled to
+The corpus comes from :func:`analysis.corpus.synthetic.synthetic_corpus` (seed paragraphs resampled to
 835+ words, two groups, half the articles opening with one of 20 shared wire stories). Each
 stage runs in a fresh Python process, so its peak RSS is its own; the seconds are the stage's
 call alone (imports and reading the prepared input are not counted). In the same run the
@@ -215,7 +215,7 @@ def _peaks(cmd: list[str]) -> dict:
 
 def run_cluster(args: argparse.Namespace, argv: list[str] | None) -> int:
     """prepare on a local Dask cluster of ``args.workers`` against one process on a slice."""
-    from analysis.synthetic import synthetic_corpus
+    from analysis.corpus.synthetic import synthetic_corpus
 
     work = Path(args.work or tempfile.mkdtemp(prefix="bench-dask-"))
     parts = work / "parts"
@@ -290,7 +290,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.workers is not None:
         return run_cluster(args, argv)
 
-    from analysis.synthetic import synthetic_corpus, write_corpus
+    from analysis.corpus.synthetic import synthetic_corpus, write_corpus
 
     work = Path(args.work or tempfile.mkdtemp(prefix="bench-"))
     corpus = synthetic_corpus(args.docs, syndicated=args.syndicated)

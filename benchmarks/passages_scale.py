@@ -190,7 +190,7 @@ def make_corpus(n_docs: int, *, random_state: int = 0) -> tuple[pd.DataFrame, pd
 
 def _score(result, planted: pd.DataFrame, sents: pd.DataFrame) -> dict:
     """Recall and precision of copy clusters against the planted wire sentences."""
-    from analysis.passages import content_words
+    from analysis.text.passages import content_words
 
     copy = result.clusters
     planted = planted.assign(n_content=[content_words(t) for t in planted["text"]])
@@ -230,8 +230,8 @@ def _child(path: str, mode: str) -> None:
     sys.path.insert(0, str(ROOT))
     corpus = pd.read_parquet(path)
     planted = pd.read_parquet(path + ".planted")
-    from analysis.passages import shared_passages
-    from analysis.segment import sentences
+    from analysis.text.passages import shared_passages
+    from analysis.text.segment import sentences
 
     sents = sentences(corpus, group="outlet_group") if mode == "given" else None
     before = _status("VmRSS")["VmRSS"]

@@ -4,7 +4,7 @@
     .venv/bin/python benchmarks/prepare_bench.py --docs 1000 --jobs 1    # one process
     .venv/bin/python benchmarks/prepare_bench.py --docs 1000 --profile   # cProfile, in-process
 
-The corpus is :func:`analysis.synthetic.synthetic_corpus` (seed paragraphs resampled to 835+
+The corpus is :func:`analysis.corpus.synthetic.synthetic_corpus` (seed paragraphs resampled to 835+
 words, two groups, half the articles opening with one of 20 shared wire stories), written as
 ``.txt`` files plus a manifest, as a user's folder would be. ``prepare`` runs in a fresh
 process; every 0.1 s the resident memory of that process and of its worker processes is
@@ -29,7 +29,7 @@ from pathlib import Path
 
 
 def _corpus(docs: int, work: Path) -> Path:
-    from analysis.synthetic import synthetic_corpus, write_corpus
+    from analysis.corpus.synthetic import synthetic_corpus, write_corpus
 
     folder = work / f"texts-{docs}"
     if not (folder / "manifest.csv").is_file():

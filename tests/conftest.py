@@ -14,7 +14,7 @@ import pytest  # noqa: E402
 @pytest.fixture(scope="session")
 def seed_corpus():
     """The five seeds as ``analysis.load_corpus`` returns them (clean text, blank-line paragraphs)."""
-    from analysis.corpus import load_corpus
+    from analysis.corpus.loader import load_corpus
 
     return load_corpus()
 
@@ -120,7 +120,7 @@ def _shared_render(tmp_path_factory, key, build):
                 raise
             done.write_text(json.dumps({"seconds": time.perf_counter() - started, **extra}))
     from analysis import config
-    from analysis.report import NOTEBOOK_PATTERN
+    from analysis.report.render import NOTEBOOK_PATTERN
 
     notebooks = sorted(p for p in config.NOTEBOOKS_DIR.iterdir() if NOTEBOOK_PATTERN.match(p.name))
     return {"folder": folder, "out": folder / "reports", "figures": folder / "figures",
@@ -128,7 +128,7 @@ def _shared_render(tmp_path_factory, key, build):
 
 
 def _render_into(folder, **kwargs):
-    from analysis.report import render_report
+    from analysis.report.render import render_report
 
     lines: list[str] = []
     render_report(out=folder / "reports", figures_dir=folder / "figures",
@@ -264,7 +264,7 @@ def write_identical_corpus(path):
 
 
 def _scale_report(tmp_path_factory, key, *, n_docs, n_groups, syndicated=0.0, **settings):
-    from analysis.synthetic import synthetic_corpus, write_corpus
+    from analysis.corpus.synthetic import synthetic_corpus, write_corpus
 
     def build(folder):
         corpus = synthetic_corpus(n_docs, n_groups=n_groups, words_per_doc=SCALE_WORDS,

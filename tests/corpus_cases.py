@@ -149,7 +149,7 @@ def cr_endings(tmp: Path) -> Case:
 def big_file(tmp: Path) -> Case:
     """About 50 MB of real reporting paragraphs in one file."""
     from analysis import config
-    from analysis.cleaning import clean_text
+    from analysis.corpus.cleaning import clean_text
 
     (seed,) = Path(config.SEEDS_DIR).glob("000_*.txt")
     unit = clean_text(seed.read_text(encoding="utf-8"))[0]

@@ -7,9 +7,9 @@ import re
 import pandas as pd
 import pytest
 
-from analysis.actors import actor_table, find_actors, find_mentions, mentions
 from analysis.errors import CorpusError
-from analysis.segment import sentences
+from analysis.text.actors import actor_table, find_actors, find_mentions, mentions
+from analysis.text.segment import sentences
 
 
 def seed_text(corpus: pd.DataFrame, prefix: str) -> str:
@@ -147,7 +147,7 @@ def test_sentence_actors_column(seed_corpus):
 
 
 def test_mention_rates_pool_words_and_match_mentions(seed_corpus):
-    from analysis.structure import mention_rates
+    from analysis.measures.structure import mention_rates
 
     summary, docs = mention_rates(seed_corpus, top=5, n_boot=200)
     full = mentions(seed_corpus)

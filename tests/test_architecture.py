@@ -153,8 +153,8 @@ def test_single_process_prepare_does_not_import_dask() -> None:
 
 
 def test_public_function_keeps_its_name_when_its_module_is_imported() -> None:
-    code = ("import analysis.quotes, analysis.keyness, analysis\n"
+    code = ("import analysis.text.quotes, analysis.measures.keyness, analysis\n"
             "from analysis import keyness, quotes\n"
             "print(callable(keyness) and keyness.__module__, callable(quotes) and quotes.__module__)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert out.stdout.split() == ["analysis.keyness", "analysis.quotes"]
+    assert out.stdout.split() == ["analysis.measures.keyness", "analysis.text.quotes"]

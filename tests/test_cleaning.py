@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from analysis import config
-from analysis.cleaning import PROFILES, RULES, clean_text, normalize_text
+from analysis.corpus.cleaning import PROFILES, RULES, clean_text, normalize_text
 from analysis.errors import CorpusError
 
 SEEDS = Path(config.SEEDS_DIR)

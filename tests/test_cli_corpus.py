@@ -10,7 +10,7 @@ import sys
 import pytest
 from corpus_cases import CASES, SLOW
 
-from analysis.cli_corpus import add_corpus_parser, corpus_command
+from analysis.corpus.cli import add_corpus_parser, corpus_command
 
 
 def run(argv: list[str], capsys) -> tuple[int, str, str]:

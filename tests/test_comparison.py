@@ -13,7 +13,7 @@ from analysis import (
     quoted_speakers,
     quotes,
 )
-from analysis.quotes import UNATTRIBUTED
+from analysis.text.quotes import UNATTRIBUTED
 
 
 @pytest.fixture(scope="module")

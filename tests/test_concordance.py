@@ -10,8 +10,8 @@ import pytest
 from scipy.stats import chi2_contingency
 
 from analysis import collocations, kwic, kwic_view, sample_lines
-from analysis.concordance import trim_context
 from analysis.errors import CorpusError
+from analysis.measures.concordance import trim_context
 
 
 def regex_count(corpus, pattern):

@@ -15,7 +15,7 @@ import pytest
 from corpus_cases import CASES, SLOW
 
 from analysis import cleaning_audit, load_corpus
-from analysis.cleaning import RULES
+from analysis.corpus.cleaning import RULES
 from analysis.errors import CorpusError, CorpusWarning
 
 #: The seeds' events file: other corpora use it only when they pass it explicitly.

@@ -8,14 +8,14 @@ import pytest
 from matplotlib.colors import to_hex
 
 from analysis import cleaning_audit, config, load_corpus
-from analysis.corpus_plots import (
+from analysis.errors import CorpusError, CorpusWarning
+from analysis.plots.common import OKABE_ITO
+from analysis.plots.corpus import (
     event_check,
     length_table,
     plot_document_lengths,
     removal_summary,
 )
-from analysis.errors import CorpusError, CorpusWarning
-from analysis.plots import OKABE_ITO
 
 
 @pytest.fixture(scope="module")

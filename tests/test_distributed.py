@@ -18,11 +18,11 @@ import pytest
 from distributed import Client, LocalCluster
 
 from analysis.__main__ import main
-from analysis.corpus import load_corpus
+from analysis.corpus.loader import load_corpus
+from analysis.corpus.synthetic import synthetic_corpus
 from analysis.errors import CorpusError
+from analysis.measures.terms import document_term_matrix
 from analysis.store import PART_TABLES, StoreError, StoreSettings, open_store, prepare
-from analysis.synthetic import synthetic_corpus
-from analysis.terms import document_term_matrix
 
 N_DOCS, N_FILES = 2_000, 8
 SETTINGS = StoreSettings(group="group")

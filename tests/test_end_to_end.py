@@ -24,7 +24,7 @@ FIGURE_SUFFIXES = {".png", ".svg", ".csv"}
 
 
 def suite_notebooks():
-    from analysis.report import NOTEBOOK_PATTERN
+    from analysis.report.render import NOTEBOOK_PATTERN
 
     return sorted(p for p in config.NOTEBOOKS_DIR.iterdir() if NOTEBOOK_PATTERN.match(p.name))
 

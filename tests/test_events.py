@@ -9,9 +9,8 @@ from pathlib import Path
 import pytest
 
 from analysis import config
-from analysis.cleaning import clean_text
-from analysis.errors import CorpusError, CorpusWarning
-from analysis.events import (
+from analysis.corpus.cleaning import clean_text
+from analysis.corpus.events import (
     EventRules,
     assign_event,
     parse_dateline,
@@ -19,6 +18,7 @@ from analysis.events import (
     score_events,
     written_years,
 )
+from analysis.errors import CorpusError, CorpusWarning
 
 SEEDS = Path(config.SEEDS_DIR)
 EXPECTED_EVENT = {"000": "2023-moscow", "001": "2023-moscow", "002": "2023-moscow",

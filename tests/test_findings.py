@@ -1,4 +1,4 @@
-"""Headline findings (analysis.findings) and the index page that lists them.
+"""Headline findings (analysis.report.findings) and the index page that lists them.
 
 The builders are fed small tables written here, so the expected choice (which term, which
 contrast, which topic) and every count in the sentences are read off the inputs by hand.
@@ -14,7 +14,8 @@ import pandas as pd
 import pytest
 
 from analysis.errors import NothingToShow
-from analysis.findings import (
+from analysis.measures.keyness import keyness_from_counts
+from analysis.report.findings import (
     Finding,
     comparison_findings,
     corpus_findings,
@@ -24,7 +25,6 @@ from analysis.findings import (
     sentiment_findings,
     topic_findings,
 )
-from analysis.keyness import keyness_from_counts
 from analysis.settings import GENRES
 from analysis.tables import explain_if_empty
 
@@ -205,12 +205,12 @@ def test_explain_if_empty_shows_the_reason_and_lets_other_errors_through():
 def test_index_lists_the_findings_under_their_notebook(tmp_path, write_notebook):
     from bs4 import BeautifulSoup
 
-    from analysis.report import render_report
+    from analysis.report.render import render_report
 
     nbs = tmp_path / "nb"
     nbs.mkdir()
     write_notebook(nbs / "00_first.ipynb", "# First\n\nRecords two findings.",
-                   "from analysis.findings import Finding, record_findings\n"
+                   "from analysis.report.findings import Finding, record_findings\n"
                    "record_findings([Finding('Tone <b>differs</b> by +0.1.'),\n"
                    "                 Finding('p = 0.3, sampled.', p_value=0.3, sampled=True)],\n"
                    "                name='00_findings', figures_dir=figures_dir)")

@@ -26,8 +26,8 @@ from scipy.stats import chi2_contingency, norm
 
 from analysis import keyness, keyness_from_counts, top_distinctive
 from analysis.errors import CorpusError, DesignWarning
-from analysis.keyness import chi2_statistic, g2_statistic, log_odds_dirichlet, log_ratio
-from analysis.vocab import tokenize
+from analysis.measures.keyness import chi2_statistic, g2_statistic, log_odds_dirichlet, log_ratio
+from analysis.text.vocab import tokenize
 
 TERMS = ["war", "peace", "talks", "sea", "other"]
 TARGET = np.array([6, 2, 4, 0, 8])

@@ -11,7 +11,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from analysis.errors import CorpusError
-from analysis.passages import (
+from analysis.measures.sentiment import sentence_sentiment
+from analysis.text.passages import (
     DEFAULT_THRESHOLD,
     MIN_CONTENT_WORDS,
     SharedPassages,
@@ -21,9 +22,8 @@ from analysis.passages import (
     passage_similarity,
     shared_passages,
 )
-from analysis.segment import sentences
-from analysis.sentiment import sentence_sentiment
-from analysis.vocab import load_rules
+from analysis.text.segment import sentences
+from analysis.text.vocab import load_rules
 
 # --------------------------------------------------------------------------- reference
 # The definitions of the module docstring written out plainly (all pairs, Python sets,

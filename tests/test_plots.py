@@ -8,12 +8,12 @@ import sys
 
 import pandas as pd
 
-from analysis import plots
+from analysis.plots import common as plots
 
 SCRIPT = """
 import matplotlib; matplotlib.use("Agg")
 import matplotlib.pyplot as plt, pandas as pd, sys
-from analysis.plots import save_figure, plot_group_estimates
+from analysis.plots.common import save_figure, plot_group_estimates
 s = pd.DataFrame({"g": ["x", "y"], "estimate": [0.1, -0.2], "ci_low": [0.0, -0.4],
                   "ci_high": [0.2, 0.0], "n_docs": [3, 2]})
 fig = plot_group_estimates(s, group="g", title="t", xlabel="v")

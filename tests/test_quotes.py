@@ -7,8 +7,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from analysis.quotes import quote_spans, quoted_shares, quotes
-from analysis.segment import sentences
+from analysis.text.quotes import quote_spans, quoted_shares, quotes
+from analysis.text.segment import sentences
 
 
 def one_doc(text: str) -> pd.DataFrame:
@@ -187,7 +187,7 @@ def test_quote_spans_are_ordered_and_inside_text(text):
 
 # ----------------------------------------------------------------- summaries
 def test_speaker_counts_by_hand():
-    from analysis.quotes import UNATTRIBUTED, speaker_counts
+    from analysis.text.quotes import UNATTRIBUTED, speaker_counts
 
     corpus = pd.DataFrame({"doc_id": ["a", "b", "c"], "event": ["x", "x", "y"], "text": [
         "“One,” Xi said. “Two,” said Putin.", "“Three,” Xi said. “Four.”", "“Five,” Xi said."]})
@@ -201,7 +201,7 @@ def test_speaker_counts_by_hand():
 
 
 def test_unattributed_label_in_counts():
-    from analysis.quotes import UNATTRIBUTED, speaker_counts
+    from analysis.text.quotes import UNATTRIBUTED, speaker_counts
 
     corpus = pd.DataFrame({"doc_id": ["a"], "event": ["x"], "text": ["They said “no”."]})
     got = speaker_counts(quotes(corpus))
@@ -209,7 +209,7 @@ def test_unattributed_label_in_counts():
 
 
 def test_quoted_speech_shares_by_hand():
-    from analysis.quotes import quoted_speech
+    from analysis.text.quotes import quoted_speech
 
     corpus = pd.DataFrame({"doc_id": ["a", "b", "c"], "event": ["x", "x", "y"], "text": [
         "“Quoted all.”",              # 13 of 13 characters
@@ -226,7 +226,7 @@ def test_quoted_speech_shares_by_hand():
 
 
 def test_plot_speakers_draws_one_bar_per_speaker_and_group():
-    from analysis.structure_plots import plot_speakers
+    from analysis.plots.structure import plot_speakers
 
     table = pd.DataFrame({"event": ["x", "x", "y"], "speaker": ["A", "B", "A"],
                           "quotes": [3, 1, 2], "n_docs": [2, 1, 1]})
@@ -317,7 +317,7 @@ def test_a_pronoun_subject_does_not_inherit_the_previous_speaker():
 
 def test_speaker_word_files_are_checked(tmp_path):
     from analysis.errors import CorpusError
-    from analysis.quotes import speaker_words
+    from analysis.text.quotes import speaker_words
 
     bad = tmp_path / "titles.txt"
     bad.write_text("governor\nministry organisation\n", encoding="utf-8")
@@ -349,6 +349,6 @@ def test_reported_speech_inside_a_sentence_is_not_the_antecedent():
 
 
 def test_actor_mentions_keep_counting_institution_rows_for_their_place():
-    from analysis.actors import find_actors
+    from analysis.text.actors import find_actors
 
     assert find_actors("The Kremlin and the White House agreed.") == ("Russia", "United States")

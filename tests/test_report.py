@@ -1,4 +1,4 @@
-"""Report renderer (analysis.report) on tiny throwaway notebooks built in tmp folders.
+"""Report renderer (analysis.report.render) on tiny throwaway notebooks built in tmp folders.
 
 The notebooks here are written by the tests (``write_notebook`` in conftest), so these tests
 do not depend on the suite's real notebooks: they check what the renderer itself promises.
@@ -24,7 +24,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from analysis import config
-from analysis.report import (
+from analysis.report.render import (
     NotebookFailed,
     add_report_parser,
     clean_output_html,
@@ -50,7 +50,7 @@ FIRST_CODE = [
     "display(HTML('<p>' + frame['text'].iloc[1] + '</p>'))",
 ]
 FIGURE_CODE = [
-    "import matplotlib.pyplot as plt\nimport pandas as pd\nfrom analysis.plots import save_figure\n"
+    "import matplotlib.pyplot as plt\nimport pandas as pd\nfrom analysis.plots.common import save_figure\n"
     "frame = pd.read_csv(source)\ncounts = frame[group].value_counts().sort_index()\n"
     "fig, ax = plt.subplots(figsize=(4, 3))\n_ = ax.bar(range(len(counts)), counts.to_numpy())\n"
     "paths = save_figure(fig, 'docs_per_group', table=counts.rename('n_docs'), "
@@ -172,7 +172,7 @@ def test_index_states_the_runs_facts(rendered):
 
 
 def test_index_counts_documents_per_group_and_escapes_group_names(rendered):
-    pytest.importorskip("analysis.corpus", reason="group sizes come from analysis.load_corpus")
+    pytest.importorskip("analysis.corpus.loader", reason="group sizes come from analysis.load_corpus")
     page = soup(rendered["out"] / "index.html")
     sizes = {tr.find_all("td")[0].get_text(): tr.find_all("td")[1].get_text()
              for tr in page.select("table.groups tr")}
@@ -318,7 +318,7 @@ def test_failed_notebook_is_named_with_its_cell_and_previous_report_stays(
         nbs / "01_fail.ipynb",
         "# Fails\n\nRaises in its last cell.",
         "x = 1",
-        "import matplotlib.pyplot as plt\nimport pandas as pd\nfrom analysis.plots import save_figure\n"
+        "import matplotlib.pyplot as plt\nimport pandas as pd\nfrom analysis.plots.common import save_figure\n"
         "fig, ax = plt.subplots()\n"
         "_ = save_figure(fig, 'partial', table=pd.DataFrame({'a': [1]}), figures_dir=figures_dir)",
         "value = dict(a=1)\nvalue['missing']",
@@ -400,7 +400,7 @@ def test_bad_input_exits_2_with_one_clear_line(case, tmp_path, write_notebook, c
 
 
 def test_unknown_group_column_exits_2_before_any_kernel(tmp_path, write_notebook, capsys):
-    pytest.importorskip("analysis.corpus", reason="the group check loads the corpus")
+    pytest.importorskip("analysis.corpus.loader", reason="the group check loads the corpus")
     nbs = tmp_path / "notebooks"
     nbs.mkdir()
     write_notebook(nbs / "00_x.ipynb", "# X\n\nX.", "raise SystemExit('kernel must not run')")

@@ -17,7 +17,7 @@ from urllib.parse import urlparse
 import pandas as pd
 import pytest
 
-from analysis.report import render_report
+from analysis.report.render import render_report
 
 pytestmark = [pytest.mark.browser]
 

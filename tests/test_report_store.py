@@ -21,9 +21,9 @@ import re
 import nbformat
 import pytest
 
+from analysis.corpus.synthetic import synthetic_corpus, write_corpus
 from analysis.settings import KEYS, resolve_config, store_path
 from analysis.store import prepare_command
-from analysis.synthetic import synthetic_corpus, write_corpus
 
 pytestmark = pytest.mark.slow
 
@@ -60,7 +60,7 @@ def corpus_folder(tmp_path):
 
 
 def render(tmp_path, notebooks, **settings):
-    from analysis.report import render_report
+    from analysis.report.render import render_report
 
     lines: list[str] = []
     out = render_report(out=tmp_path / "report", figures_dir=tmp_path / "figures",

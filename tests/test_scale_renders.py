@@ -10,7 +10,7 @@ the design is sampled, no page names an event or actor of the seeds that the cor
 contain, and the index lists each notebook's computed findings.
 
 Expected values come from the corpora's construction (group sizes, identical texts) and from
-the permutation plan of the group sizes (:func:`analysis.stats.permutation_plan`), never from
+the permutation plan of the group sizes (:func:`analysis.measures.stats.permutation_plan`), never from
 the rendered numbers themselves.
 """
 
@@ -27,7 +27,7 @@ from test_end_to_end import assert_complete, group_rows
 from test_settings import seed_names
 
 from analysis import config
-from analysis.stats import permutation_plan
+from analysis.measures.stats import permutation_plan
 
 pytestmark = pytest.mark.slow
 

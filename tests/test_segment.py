@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from analysis import config
 from analysis.errors import CorpusError
-from analysis.segment import (
+from analysis.text.segment import (
     paragraph_spans,
     paragraphs,
     sentence_spans,
@@ -300,7 +300,7 @@ def test_units_bad_unit_is_a_clear_error():
 def test_scale_sentences_and_tokenize_on_1000x_seeds(seed_corpus):
     import time
 
-    from analysis.vocab import tokenize
+    from analysis.text.vocab import tokenize
 
     big = pd.concat([seed_corpus.assign(doc_id=seed_corpus["doc_id"].astype(str) + f"-{k:04d}")
                      for k in range(1000)], ignore_index=True)
@@ -316,7 +316,7 @@ def test_scale_sentences_and_tokenize_on_1000x_seeds(seed_corpus):
 
 # ----------------------------------------------------------------- summary
 def test_structure_summary_by_hand():
-    from analysis.segment import structure_summary
+    from analysis.text.segment import structure_summary
 
     corpus = pd.DataFrame({"doc_id": ["a", "b", "c"], "grp": ["g1", "g1", "g2"],
                            "text": ["One two. Three four five.\n\nSix.", "Seven eight.",
@@ -331,7 +331,7 @@ def test_structure_summary_by_hand():
 
 
 def test_structure_summary_words_match_loader_counts(seed_corpus):
-    from analysis.segment import structure_summary
+    from analysis.text.segment import structure_summary
 
     if "n_words" not in seed_corpus.columns:
         pytest.skip("stand-in corpus has no n_words")

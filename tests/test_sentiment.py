@@ -17,8 +17,9 @@ import pytest
 from scipy import stats as sps
 from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
-from analysis import config, lexicons, sentiment
+from analysis import config
 from analysis.errors import CorpusError, DesignWarning
+from analysis.measures import lexicons, sentiment
 
 matplotlib.use("Agg")
 
@@ -172,7 +173,7 @@ def test_score_sentences_bad_input_is_a_clear_error():
 
 
 def fake_sentences(corpus, *, group="event", aliases=None):
-    """A fixed sentence frame standing in for analysis.segment.sentences."""
+    """A fixed sentence frame standing in for analysis.text.segment.sentences."""
     return pd.DataFrame({
         "doc_id": ["a", "a", "a", "b"],
         group: ["x", "x", "x", "y"],
@@ -208,7 +209,7 @@ def test_sentence_sentiment_missing_column_is_a_clear_error():
 
 
 def test_sentence_sentiment_on_seeds_scores_every_sentence(seed_corpus):
-    from analysis import segment
+    from analysis.text import segment
 
     s = sentiment.sentence_sentiment(seed_corpus)
     sents = segment.sentences(seed_corpus)
@@ -590,7 +591,8 @@ def test_compare_methods_by_hand_and_against_scipy():
 
 
 def test_distribution_figure_draws_every_sentence_and_document(tmp_path):
-    from analysis import plots, sentiment_plots
+    from analysis.plots import common as plots
+    from analysis.plots import sentiment as sentiment_plots
 
     s = toy()
     r = sentiment.group_sentiment(s, n_boot=50)
@@ -620,7 +622,7 @@ def test_scale_sentences_of_many_news_length_documents(seed_corpus):
     import resource
     import time
 
-    from analysis import segment
+    from analysis.text import segment
 
     def cpu():
         own = resource.getrusage(resource.RUSAGE_SELF)

@@ -18,9 +18,9 @@ import pytest
 
 from analysis import config
 from analysis.__main__ import main
-from analysis.corpus import load_corpus
+from analysis.corpus.loader import load_corpus
 from analysis.errors import CorpusError
-from analysis.sentiment import sentence_sentiment
+from analysis.measures.sentiment import sentence_sentiment
 from analysis.settings import (
     CONFIG_NAME,
     KEYS,
@@ -253,7 +253,7 @@ def test_sentence_sentiment_refuses_an_empty_default_group_and_lists_columns(tmp
 
 
 def suite_notebooks() -> list[Path]:
-    from analysis.report import NOTEBOOK_PATTERN
+    from analysis.report.render import NOTEBOOK_PATTERN
 
     return sorted(p for p in config.NOTEBOOKS_DIR.iterdir() if NOTEBOOK_PATTERN.match(p.name))
 
@@ -302,7 +302,7 @@ def test_report_injects_declared_keys_and_the_index_records_the_configuration(
     import nbformat
     from bs4 import BeautifulSoup
 
-    from analysis.report import render_report
+    from analysis.report.render import render_report
 
     root = tmp_path_factory.mktemp("cfgsuite")
     (root / "nb").mkdir()

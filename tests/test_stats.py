@@ -14,8 +14,8 @@ import pandas as pd
 import pytest
 from scipy import stats as sps
 
-from analysis import stats
 from analysis.errors import CorpusError, DesignWarning
+from analysis.measures import stats
 
 
 def frame(rows):

@@ -28,17 +28,19 @@ from conftest import write_outlet_corpus
 from analysis import config
 from analysis import store as store_mod
 from analysis.__main__ import main
-from analysis.actors import mentions as actor_mentions
-from analysis.corpus import load_corpus
-from analysis.keyness import keyness, keyness_from_store
-from analysis.quotes import quotes
-from analysis.segment import sentences
-from analysis.sentiment import (
+from analysis.corpus.loader import load_corpus
+from analysis.measures.keyness import keyness, keyness_from_store
+from analysis.measures.sentiment import (
     actor_sentiment,
     group_sentiment,
     position_sentiment,
     sentence_sentiment,
     voice_sentiment,
+)
+from analysis.measures.terms import (
+    document_term_matrix,
+    term_frequencies,
+    term_frequencies_from_store,
 )
 from analysis.store import (
     Store,
@@ -50,8 +52,10 @@ from analysis.store import (
     prepare,
     store_mismatches,
 )
-from analysis.terms import document_term_matrix, term_frequencies, term_frequencies_from_store
-from analysis.vocab import tokenize
+from analysis.text.actors import mentions as actor_mentions
+from analysis.text.quotes import quotes
+from analysis.text.segment import sentences
+from analysis.text.vocab import tokenize
 
 
 def files_of(folder: Path) -> dict[str, bytes]:

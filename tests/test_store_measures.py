@@ -14,15 +14,15 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis.actors import mentions, mentions_from_store
-from analysis.passages import deduplicated
-from analysis.quotes import quoted_speech, quotes, speaker_counts
-from analysis.segment import sentences, structure_summary
-from analysis.sentiment import sentence_sentiment
+from analysis.corpus.synthetic import synthetic_corpus
+from analysis.measures.sentiment import sentence_sentiment
+from analysis.measures.structure import mention_rates, mention_rates_from_store
 from analysis.stages import stage_table
 from analysis.store import StoreSettings, prepare
-from analysis.structure import mention_rates, mention_rates_from_store
-from analysis.synthetic import synthetic_corpus
+from analysis.text.actors import mentions, mentions_from_store
+from analysis.text.passages import deduplicated
+from analysis.text.quotes import quoted_speech, quotes, speaker_counts
+from analysis.text.segment import sentences, structure_summary
 
 
 @pytest.fixture(scope="module")
@@ -130,7 +130,7 @@ def assert_same_model(got, want):
 
 
 def test_fit_topics_from_store_equals_fit_topics_on_the_seeds(seed_store, seed_corpus):
-    from analysis.topics import fit_topics, fit_topics_from_store
+    from analysis.measures.topics import fit_topics, fit_topics_from_store
 
     want = fit_topics(seed_corpus, random_state=2)
     assert want.selection_ is not None  # k chosen: every candidate compared too
@@ -141,7 +141,7 @@ def test_fit_topics_from_store_equals_fit_topics_on_the_seeds(seed_store, seed_c
 
 
 def test_fit_topics_from_a_deduplicated_store(seed_dedupe_store, seed_corpus):
-    from analysis.topics import fit_topics, fit_topics_from_store
+    from analysis.measures.topics import fit_topics, fit_topics_from_store
 
     want = fit_topics(seed_corpus, dedupe=True, k=3, n_seeds=3)
     got = fit_topics_from_store(seed_dedupe_store, k=3, n_seeds=3)
@@ -156,7 +156,7 @@ def test_fit_topics_from_a_deduplicated_store(seed_dedupe_store, seed_corpus):
 @pytest.mark.filterwarnings(r"ignore:1 document\(s\) have no value:UserWarning")
 @pytest.mark.parametrize("unit", ["paragraph", "window"])
 def test_fit_topics_from_store_on_a_synthetic_corpus(synth_store, synth, unit):
-    from analysis.topics import fit_topics, fit_topics_from_store
+    from analysis.measures.topics import fit_topics, fit_topics_from_store
 
     for group in ("group", "outlet"):
         want = fit_topics(synth, group=group, k=4, n_seeds=3, unit=unit, sample_size=40)
@@ -175,10 +175,10 @@ def reference_comparison(corpus, *, group, k, n_seeds, n_boot, dedupe=False):
     (sentence_sentiment, fit_topics and one keyness per group, each on the corpus; the
     speakers from quotes(); with dedupe every step deduplicates the corpus itself.)
     """
-    from analysis.keyness import keyness
-    from analysis.sentiment import actor_sentiment, group_sentiment, voice_sentiment
-    from analysis.stats import caveat, group_sizes, resolve_resampling
-    from analysis.topics import fit_topics
+    from analysis.measures.keyness import keyness
+    from analysis.measures.sentiment import actor_sentiment, group_sentiment, voice_sentiment
+    from analysis.measures.stats import caveat, group_sizes, resolve_resampling
+    from analysis.measures.topics import fit_topics
 
     opts = resolve_resampling(None, n_boot=n_boot, random_state=None)
     data = corpus.dropna(subset=[group])
@@ -231,7 +231,7 @@ def assert_same_comparison(got, want):
 
 def test_compare_groups_from_a_store_equals_compare_groups_on_the_seeds(seed_store,
                                                                         seed_corpus):
-    from analysis.comparison import compare_groups, compare_groups_from_store
+    from analysis.measures.comparison import compare_groups, compare_groups_from_store
 
     want = reference_comparison(seed_corpus, group="event", k=3, n_seeds=3, n_boot=200)
     from_corpus = compare_groups(seed_corpus, k=3, n_seeds=3, n_boot=200)
@@ -244,7 +244,7 @@ def test_compare_groups_from_a_store_equals_compare_groups_on_the_seeds(seed_sto
 
 
 def test_compare_groups_deduplicated(seed_dedupe_store, seed_store, seed_corpus):
-    from analysis.comparison import compare_groups
+    from analysis.measures.comparison import compare_groups
 
     want = reference_comparison(seed_corpus, group="event", k=3, n_seeds=3, n_boot=100,
                                 dedupe=True)
@@ -258,7 +258,7 @@ def test_compare_groups_deduplicated(seed_dedupe_store, seed_store, seed_corpus)
 
 @pytest.mark.filterwarnings("ignore::UserWarning")
 def test_compare_groups_from_a_store_on_a_synthetic_corpus(synth_store, synth):
-    from analysis.comparison import compare_groups
+    from analysis.measures.comparison import compare_groups
 
     for group in ("group", "outlet"):
         want = reference_comparison(synth, group=group, k=3, n_seeds=2, n_boot=100)
@@ -272,7 +272,7 @@ def test_compare_groups_from_a_store_on_a_synthetic_corpus(synth_store, synth):
 
 
 def test_ascii_quote_changes_equals_rescoring_every_sentence(seed_store, synth_store):
-    from analysis.sentiment import ascii_quote_changes, score_sentences
+    from analysis.measures.sentiment import ascii_quote_changes, score_sentences
 
     for scored in (seed_store.sentences, synth_store.sentences):
         full = score_sentences(scored["text"], ascii_quotes=False)["compound"]
@@ -282,7 +282,7 @@ def test_ascii_quote_changes_equals_rescoring_every_sentence(seed_store, synth_s
 
 
 def test_ascii_quote_changes_by_hand():
-    from analysis.sentiment import ascii_quote_changes
+    from analysis.measures.sentiment import ascii_quote_changes
 
     corpus = pd.DataFrame({"doc_id": ["a"], "event": ["x"], "text": [
         # curly quotes around a neutral word: the score cannot change
@@ -301,8 +301,8 @@ def test_ascii_quote_changes_by_hand():
 
 def test_document_term_table_from_store_equals_document_term_table(
         seed_store, seed_dedupe_store, seed_corpus, synth_store, synth):
-    from analysis.keyness import keyness, top_distinctive
-    from analysis.terms import document_term_table, document_term_table_from_store
+    from analysis.measures.keyness import keyness, top_distinctive
+    from analysis.measures.terms import document_term_table, document_term_table_from_store
 
     for ngram_range in ((1, 1), (1, 2)):
         picked = list(dict.fromkeys(top_distinctive(

@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis.report import clean_output_html
+from analysis.report.render import clean_output_html
 from analysis.tables import (
     count_noun,
     format_count,
@@ -152,7 +152,7 @@ def test_numbers_rounded_for_display_only(tmp_path):
 def test_save_table_is_the_figure_csv_writer(tmp_path):
     import matplotlib.pyplot as plt
 
-    from analysis.plots import save_figure
+    from analysis.plots.common import save_figure
 
     table = pd.DataFrame({"x": ["a", "b"], "y": [1 / 3, 2.0]})
     fig, ax = plt.subplots()

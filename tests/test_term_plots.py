@@ -19,7 +19,7 @@ from analysis import (
     plot_top_terms,
     term_frequencies,
 )
-from analysis.plots import group_colors, save_figure
+from analysis.plots.common import group_colors, save_figure
 
 
 @pytest.fixture(autouse=True)

@@ -11,8 +11,8 @@ import pytest
 
 from analysis import document_term_matrix, keyness, term_frequencies
 from analysis.errors import CorpusError, CorpusWarning
-from analysis.terms import indicator_matrix
-from analysis.vocab import make_analyzer, tokenize
+from analysis.measures.terms import indicator_matrix
+from analysis.text.vocab import make_analyzer, tokenize
 
 
 @pytest.fixture()
@@ -189,7 +189,7 @@ def test_dedupe_counts_a_shared_passage_once():
 
 
 def test_dedupe_on_seeds_drops_exactly_the_later_copies(seed_corpus):
-    from analysis.passages import shared_passages
+    from analysis.text.passages import shared_passages
 
     published = term_frequencies(seed_corpus, ngram_range=(1, 1), min_count=1)
     once = term_frequencies(seed_corpus, ngram_range=(1, 1), min_count=1, dedupe=True)

@@ -8,7 +8,7 @@ from itertools import combinations
 import numpy as np
 import pytest
 
-from analysis.topic_metrics import (
+from analysis.measures.topic_metrics import (
     RECOVERY_JACCARD,
     jaccard_matrix,
     listed_share,

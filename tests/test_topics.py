@@ -11,18 +11,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis import topics as topics_mod
 from analysis.errors import CorpusError, DesignWarning
-from analysis.topic_metrics import matched_jaccard
-from analysis.topic_plots import (
-    plot_doc_topics,
-    plot_k_selection,
-    plot_topic_prevalence,
-    plot_topic_terms,
-    topic_display_labels,
-    topic_prevalence_table,
-)
-from analysis.topics import (
+from analysis.measures import topics as topics_mod
+from analysis.measures.topic_metrics import matched_jaccard
+from analysis.measures.topics import (
     MIN_COHERENCE,
     STATUSES,
     TopicModel,
@@ -31,7 +23,15 @@ from analysis.topics import (
     fit_topics,
     largest_share_cut,
 )
-from analysis.vocab import tokenize
+from analysis.plots.topics import (
+    plot_doc_topics,
+    plot_k_selection,
+    plot_topic_prevalence,
+    plot_topic_terms,
+    topic_display_labels,
+    topic_prevalence_table,
+)
+from analysis.text.vocab import tokenize
 
 
 @pytest.fixture(scope="module")
@@ -480,7 +480,7 @@ def test_fixed_k_on_the_seeds_is_unchanged_by_sampling(seed_corpus, model):
 def test_no_result_rides_on_dataframe_attrs(model):
     import inspect
 
-    for mod in (topics_mod, __import__("analysis.topic_plots", fromlist=["x"])):
+    for mod in (topics_mod, __import__("analysis.plots.topics", fromlist=["x"])):
         assert ".attrs" not in inspect.getsource(mod)
     for frame in (model.prevalence(n_boot=20), model.prevalence_difference(n_boot=20),
                   model.topics_, model.terms_, model.doc_topics()):
@@ -529,7 +529,7 @@ def test_figures_mark_topics_that_are_not_usable(seed_corpus, monkeypatch):
 
 
 def test_figures_and_tables(chosen, tmp_path):
-    from analysis.plots import save_figure
+    from analysis.plots.common import save_figure
 
     prev = chosen.prevalence(n_boot=100)
     docs = chosen.doc_topics()

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, CountVectorizer
 
 from analysis.errors import CorpusError
-from analysis.vocab import load_rules, make_analyzer, tokenize
+from analysis.text.vocab import load_rules, make_analyzer, tokenize
 
 
 def test_phrases_are_single_tokens():

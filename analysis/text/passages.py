@@ -10,7 +10,7 @@ Method (vectorised; sentences from :func:`analysis.sentences` or the same splitt
 1. **words**: each sentence is lower-cased, apostrophes unified, a possessive ``'s`` dropped
    and cut into word tokens (letters/digits with inner hyphens or apostrophes; punctuation
    and quotation marks ignored), see :func:`passage_words`. *Content words* are tokens with
-   a letter that are not stop words of :func:`analysis.vocab.load_rules` (scikit-learn's
+   a letter that are not stop words of :func:`analysis.text.vocab.load_rules` (scikit-learn's
    English list plus ``stopwords_news.txt``), see :func:`content_words`;
 2. **exact groups**: sentences with the same word sequence are one text (a hash of the
    normalised text), so a story printed verbatim in 200 outlets is handled once;
@@ -85,11 +85,11 @@ import pandas as pd
 import scipy.sparse as sp
 from scipy.sparse.csgraph import connected_components
 
+from analysis.corpus.wordlists import resource_path
 from analysis.errors import CorpusError
-from analysis.quotes import quoted_shares
-from analysis.segment import check_corpus, paragraph_spans, sentence_spans, sentence_tokenizer
-from analysis.vocab import load_rules
-from analysis.wordlists import resource_path
+from analysis.text.quotes import quoted_shares
+from analysis.text.segment import check_corpus, paragraph_spans, sentence_spans, sentence_tokenizer
+from analysis.text.vocab import load_rules
 
 __all__ = [
     "DEFAULT_MAX_GROUP",
@@ -118,7 +118,7 @@ _APOSTROPHES = re.compile(r"[’‘ʼ′`´]")
 _POSSESSIVE = re.compile(r"'s(?![^\W_])")
 _WORD = re.compile(r"[^\W_]+(?:['\-][^\W_]+)*")
 _HAS_LETTER = re.compile(r"[^\W\d_]")
-_COUNT_WORDS = re.compile(r"\w+(?:['’-]\w+)*")  # as analysis.corpus counts n_words
+_COUNT_WORDS = re.compile(r"\w+(?:['’-]\w+)*")  # as analysis.corpus.loader counts n_words
 _UNIT_COLUMNS = ("doc_id", "paragraph", "sentence", "start", "end", "text")
 
 
@@ -329,7 +329,7 @@ def _doc_texts(corpus: pd.DataFrame) -> list[str]:
 def _split_units(corpus: pd.DataFrame, *, train: bool) -> pd.DataFrame:
     """Sentence rows as :func:`analysis.sentences` splits them, each distinct paragraph once.
 
-    Punkt splits every paragraph on its own (see :mod:`analysis.segment`), so a paragraph
+    Punkt splits every paragraph on its own (see :mod:`analysis.text.segment`), so a paragraph
     printed by many documents is split once and its spans reused.
     """
     texts = _doc_texts(corpus)
@@ -656,7 +656,7 @@ def _quoted(units: pd.DataFrame, idx: np.ndarray, corpus: pd.DataFrame) -> np.nd
     """Whether each unit ``idx`` lies mostly (>= half its characters) inside quotation marks.
 
     Uses the ``quoted_share`` column of a given sentences table, else
-    :func:`analysis.quotes.quoted_shares` on the documents involved only.
+    :func:`analysis.text.quotes.quoted_shares` on the documents involved only.
     """
     if "quoted_share" in units.columns:
         return units["quoted_share"].to_numpy(dtype="float64")[idx] >= 0.5

@@ -1,6 +1,6 @@
 """Term counts: the document-term matrix and term frequencies per group.
 
-Terms are what :func:`analysis.vocab.make_analyzer` produces: lower-case words with stop
+Terms are what :func:`analysis.text.vocab.make_analyzer` produces: lower-case words with stop
 words removed, spelling variants merged and known names and phrases ("xi jinping",
 "peace plan") kept as one term; n-grams never span a sentence boundary or a removed stop
 word. Counts come from a scikit-learn ``CountVectorizer`` (a sparse document-term matrix);
@@ -33,10 +33,10 @@ import pandas as pd
 from scipy import sparse
 from sklearn.feature_extraction.text import CountVectorizer
 
-from . import config
-from .errors import CorpusError, CorpusWarning, NothingToShow
-from .passages import deduplicated
-from .validation import check_corpus, corpus_texts
+from analysis import config
+from analysis.corpus.validation import check_corpus, corpus_texts
+from analysis.errors import CorpusError, CorpusWarning, NothingToShow
+from analysis.text.passages import deduplicated
 
 __all__ = [
     "CountSource",
@@ -121,7 +121,7 @@ def corpus_for_counts(corpus: pd.DataFrame, *, group: str | None,
 
 
 def _analyzer(ngram_range: tuple[int, int]):
-    from .vocab import make_analyzer
+    from analysis.text.vocab import make_analyzer
 
     return make_analyzer(ngram_range=ngram_range)
 
@@ -163,7 +163,7 @@ def document_term_matrix(
         such as "xi jinping" is one term)
     min_count : keep only terms occurring at least this often in the whole corpus
     dedupe : count a passage shared by several documents (wire copy) once, via
-        :func:`analysis.passages.deduplicated`; default counts the text as published
+        :func:`analysis.text.passages.deduplicated`; default counts the text as published
 
     Returns
     -------
@@ -367,11 +367,11 @@ def term_frequencies(
     ----------
     corpus : DataFrame with ``doc_id``, ``text`` and the ``group`` column
     group : grouping column; documents with no value are left out (with a warning)
-    ngram_range : n-gram lengths counted, in terms (see :mod:`analysis.terms`)
+    ngram_range : n-gram lengths counted, in terms (see :mod:`analysis.measures.terms`)
     min_count : keep terms counted at least this often in the whole (grouped) corpus
     per_document : one row per document and term instead of per group and term
     dedupe : count passages shared between documents once (see
-        :func:`analysis.passages.deduplicated`)
+        :func:`analysis.text.passages.deduplicated`)
 
     Returns
     -------

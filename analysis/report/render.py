@@ -19,12 +19,12 @@ parameters cell declares them), and writes
   removed so two runs on the same input give the same file.
 - ``<out>/index.html``: the contents (title, one-sentence summary and link per notebook,
   and under each line the headline findings the notebook recorded with
-  :func:`analysis.findings.record_findings`, each with its uncertainty) and the run's
+  :func:`analysis.report.findings.record_findings`, each with its uncertainty) and the run's
   facts: corpus, group column, groups and their document counts, random state, the whole configuration (every key, its value and where it was set, and the same
   as an ``analysis.toml`` to reuse), package versions and the run date (the date is the only value that differs between
   two runs on the same input; it is written only here, never into figures or CSVs).
 - ``<figures_dir>/*.png|svg|csv``: written by the notebooks through
-  :func:`analysis.plots.save_figure`.
+  :func:`analysis.plots.common.save_figure`.
 
 Nothing is clobbered by a failed run: the report and the figures are first rendered into
 temporary sibling folders (``.<name>.rendering-*``, same file system) and moved into place
@@ -65,9 +65,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from . import config as paths
-from .errors import CorpusError
-from .settings import AnalysisConfig, add_config_arguments, config_from_args, resolve_config
+from analysis import config as paths
+from analysis.errors import CorpusError
+from analysis.settings import AnalysisConfig, add_config_arguments, config_from_args, resolve_config
 
 if TYPE_CHECKING:  # nbformat, bleach, papermill and nbconvert are imported when used
     from nbformat import NotebookNode
@@ -455,7 +455,7 @@ def _corpus_facts(cfg: AnalysisConfig, *, say: Callable[[str], object]) -> _Fact
     here too (the run's own store when ``dedupe = true``); when it cannot be, the notebooks
     say why.
     """
-    from .settings import configured_store
+    from analysis.settings import configured_store
 
     label, group = _corpus_label(cfg.source), cfg.group
 
@@ -479,7 +479,7 @@ def _corpus_facts(cfg: AnalysisConfig, *, say: Callable[[str], object]) -> _Fact
                 f"column {group!r} not found in the corpus {label}; its columns are "
                 f"{', '.join(map(str, corpus.columns))}. Pass --group one of them."
             )
-        from .stats import check_groups
+        from analysis.measures.stats import check_groups
 
         check_groups(corpus, group=group)
     try:  # each shared passage counted once: the store of dedupe = true, and 01/03's comparison
@@ -523,7 +523,7 @@ def _config_rows(cfg: AnalysisConfig) -> str:
     for key, value in cfg.to_parameters().items():
         shown = "the bundled seeds" if value is None and key == "source" else value
         if key == "store" and value is None:
-            from .settings import store_path
+            from analysis.settings import store_path
 
             shown = store_path(cfg)
         origin = cfg.origin(key)
@@ -823,7 +823,7 @@ def render_report(
     nb_dir = Path(notebooks_dir if notebooks_dir is not None else paths.NOTEBOOKS_DIR).resolve()
     src = Path(cfg.source).expanduser().resolve() if cfg.source is not None else None
 
-    from .corpus import source_files
+    from analysis.corpus.loader import source_files
 
     pattern = source_files(src) if src is not None else None  # 'news/*.parquet': its files
     if src is not None and not src.exists() and pattern is None:
@@ -880,7 +880,7 @@ def render_report(
             )
             (stage / entry.html_name).write_text(body, encoding="utf-8")
             say(f"{tag}: done in {t1 - t0:.1f} s (+ {time.perf_counter() - t1:.1f} s to HTML)")
-        from .findings import read_findings
+        from analysis.report.findings import read_findings
 
         index = _index_html(
             entries,

@@ -3,8 +3,8 @@
 :func:`load_corpus` reads a folder of ``.txt`` files (with an optional ``manifest.csv`` and
 ``events.toml`` beside them) or a ``.csv`` / ``.jsonl`` / ``.parquet`` table, decodes each
 text carefully (UTF-8, UTF-8 or UTF-16 with a byte-order mark; other bytes as cp1252/latin-1
-with a warning, never dropped), cleans it with :func:`analysis.cleaning.clean_text`, finds its
-date, and decides its event (manifest first, then :func:`analysis.events.assign_event`).
+with a warning, never dropped), cleans it with :func:`analysis.corpus.cleaning.clean_text`, finds its
+date, and decides its event (manifest first, then :func:`analysis.corpus.events.assign_event`).
 :func:`cleaning_audit` lists every removed line with its rule. Bad input raises
 :class:`~analysis.errors.CorpusError` naming the file or column and the fix. The loader only
 reads: nothing is ever written under the corpus folder.
@@ -27,9 +27,8 @@ from typing import Any
 import pandas as pd
 
 from analysis import config
-from analysis.cleaning import Removal, check_profile, clean_text
-from analysis.errors import CorpusError, CorpusWarning
-from analysis.events import (
+from analysis.corpus.cleaning import Removal, check_profile, clean_text
+from analysis.corpus.events import (
     Event,
     EventRules,
     apply_rules,
@@ -38,7 +37,8 @@ from analysis.events import (
     read_events,
     unassigned_message,
 )
-from analysis.wordlists import WORD_RE
+from analysis.corpus.wordlists import WORD_RE
+from analysis.errors import CorpusError, CorpusWarning
 
 __all__ = ["check_unique_ids", "cleaning_audit", "combine_parts", "load_corpus", "read_text_file",
            "source_files"]
@@ -333,15 +333,15 @@ def load_corpus(
         None: ``events.toml`` beside the texts (for a table: in its folder); without one no
         event is inferred (the bundled ``seeds/events.toml`` describes the seeds only, so it is
         used only when passed explicitly). False: do not infer events. A path or a list from
-        :func:`analysis.events.read_events`.
+        :func:`analysis.corpus.events.read_events`.
     event_rules : EventRules, optional
         Overrides the events file's ``preview_days``, ``cue_margin``, ``cue_ratio`` and
-        ``require_phrase`` (see :func:`analysis.events.assign_event`).
+        ``require_phrase`` (see :func:`analysis.corpus.events.assign_event`).
     progress : bool or None
         Show a tqdm progress bar on stderr; None shows it for 200 documents or more.
     clean : {"news", "none"}
-        The cleaning profile (:data:`analysis.cleaning.PROFILES`): ``"news"`` removes the page
-        chrome of scraped news pages (every rule of :data:`analysis.cleaning.RULES`);
+        The cleaning profile (:data:`analysis.corpus.cleaning.PROFILES`): ``"news"`` removes the page
+        chrome of scraped news pages (every rule of :data:`analysis.corpus.cleaning.RULES`);
         ``"none"`` removes nothing (Unicode and whitespace are still normalised and paragraphs
         rebuilt): for speeches, transcripts or text that is already clean.
     id_prefix : str
@@ -355,7 +355,7 @@ def load_corpus(
         (datetime64, NaT when unknown), ``date_source`` (``manifest``, ``table``, ``header``,
         ``page_date`` or ``none``), ``event_source`` (``manifest``, ``table``, ``date``,
         ``cues``, ``unclear``, ``ruled_out``, ``none``; see
-        :func:`analysis.events.assign_event`), ``event_reason`` (why, in one sentence),
+        :func:`analysis.corpus.events.assign_event`), ``event_reason`` (why, in one sentence),
         ``event_evidence`` (the date, years written, dateline, cues found and events ruled
         out), ``event_scores`` (cue score per event), ``source`` (outlet: manifest, table or
         the dateline's agency), ``title``, ``file``, ``n_words``, ``n_removed`` (lines or
@@ -796,9 +796,9 @@ def cleaning_audit(corpus: pd.DataFrame) -> pd.DataFrame:
     -------
     pandas.DataFrame
         Columns ``doc_id``, ``line_no`` (1-based line of the raw text), ``rule`` (see
-        :data:`analysis.cleaning.RULES`), ``line`` (the removed text), ``inline`` (True when
+        :data:`analysis.corpus.cleaning.RULES`), ``line`` (the removed text), ``inline`` (True when
         only that fragment was cut from a kept line) and ``profile`` (the cleaning profile
-        that ran, :data:`analysis.cleaning.PROFILES`). Under the ``"none"`` profile the table
+        that ran, :data:`analysis.corpus.cleaning.PROFILES`). Under the ``"none"`` profile the table
         is empty.
 
     Examples

@@ -33,10 +33,10 @@ import numpy as np
 import pandas as pd
 
 from analysis import config
+from analysis.corpus.validation import check_corpus
+from analysis.corpus.wordlists import WORD_RE, read_table, resource_path, trie_regex
 from analysis.errors import CorpusError
 from analysis.stages import StageSource
-from analysis.validation import check_corpus
-from analysis.wordlists import WORD_RE, read_table, resource_path, trie_regex
 
 __all__ = ["ActorTable", "actor_table", "find_actors", "find_mentions",
            "mentions", "mentions_from_store", "merge_mentions"]

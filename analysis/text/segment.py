@@ -54,10 +54,10 @@ import pandas as pd
 from nltk.tokenize.punkt import PunktParameters, PunktSentenceTokenizer, PunktTrainer
 
 from analysis import config
-from analysis.actors import actor_table, find_mentions
+from analysis.corpus.validation import check_corpus
+from analysis.corpus.wordlists import WORD_RE, read_lines, read_list, resource_path
 from analysis.errors import CorpusError
-from analysis.validation import check_corpus
-from analysis.wordlists import WORD_RE, read_lines, read_list, resource_path
+from analysis.text.actors import actor_table, find_mentions
 
 __all__ = [
     "MAX_TRAIN_CHARS",
@@ -379,7 +379,7 @@ def sentences(corpus: pd.DataFrame, *, group: str | None = config.DEFAULT_GROUP,
         batch of it, so every batch is split as the whole corpus would be.
     mentions : list, optional
         Each document's ``find_mentions(text, aliases=..., merge=False)``
-        (:func:`analysis.actors.find_mentions`), in corpus order, when the caller has them
+        (:func:`analysis.text.actors.find_mentions`), in corpus order, when the caller has them
         already: the ``actors`` column is read from them instead of searching the text again.
 
     Returns
@@ -388,8 +388,8 @@ def sentences(corpus: pd.DataFrame, *, group: str | None = config.DEFAULT_GROUP,
         Columns ``doc_id``, group, ``paragraph`` (0-based in doc), ``sentence`` (0-based in
         doc), ``text``, ``start``, ``end`` (offsets into the clean text, ``text ==
         doc_text[start:end]``), ``quoted_share`` (0..1, share of the sentence's characters
-        inside quotation marks, see :mod:`analysis.quotes`) and ``actors`` (tuple of canonical
-        actor names, see :mod:`analysis.actors`).
+        inside quotation marks, see :mod:`analysis.text.quotes`) and ``actors`` (tuple of canonical
+        actor names, see :mod:`analysis.text.actors`).
 
     Examples
     --------
@@ -448,7 +448,7 @@ def _quoted_shares(text: str, spans: list[tuple[int, int, int]]) -> list[float]:
 
 # --------------------------------------------------------------------------- quotation spans
 #: Verbs that introduce speech ("said", "told" ...), as a regex alternation; quotation spans
-#: use them to end a quote whose closing mark was lost, :mod:`analysis.quotes` to find speakers.
+#: use them to end a quote whose closing mark was lost, :mod:`analysis.text.quotes` to find speakers.
 SPEECH_VERBS: str = (
     r"said|says|say|stated|states|told|tells|added|adds|wrote|writes|asked|asks|noted|"
     r"notes|declared|insisted|stressed|urged|warned|explained|tweeted|replied|commented|"

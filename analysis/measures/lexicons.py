@@ -32,7 +32,7 @@ Examples
 ['war', 'he', 'said', 'it', 'is', 'not', 'good']
 
 Typographic quotes are not ASCII punctuation, so VADER keeps them on the word (and misses it)
-unless :func:`analysis.sentiment.ascii_quotes` is applied first:
+unless :func:`analysis.measures.sentiment.ascii_quotes` is applied first:
 
 >>> vader_tokens("“War,” he said")
 ['“war,”', 'he', 'said']
@@ -54,9 +54,10 @@ from scipy import stats as sps
 from sklearn.feature_extraction.text import CountVectorizer
 from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
-from . import config
-from .errors import CorpusError, NothingToShow
-from .sentiment import (
+from analysis import config
+from analysis.corpus.validation import require_columns
+from analysis.errors import CorpusError, NothingToShow
+from analysis.measures.sentiment import (
     SCORE_COLUMNS,
     TYPOGRAPHIC_QUOTES,
     as_text_list,
@@ -64,7 +65,6 @@ from .sentiment import (
     resolve_n_jobs,
     vader_analyzer,
 )
-from .validation import require_columns
 
 __all__ = [
     "MethodComparison",
@@ -157,7 +157,7 @@ def approximate_compound(
 
     VADER's normalisation without its rules (see the module docstring); used to measure how
     faithful word-level contributions are. ``ascii_quotes`` as in
-    :func:`analysis.sentiment.score_sentences`.
+    :func:`analysis.measures.sentiment.score_sentences`.
 
     Examples
     --------
@@ -219,12 +219,12 @@ def lexicon_contributions(
 ) -> pd.DataFrame:
     """Summed VADER valence of each lexicon word in each group (word-level approximation).
 
-    ``frame`` is the sentence frame from :func:`analysis.sentiment.sentence_sentiment` (or any
+    ``frame`` is the sentence frame from :func:`analysis.measures.sentiment.sentence_sentiment` (or any
     frame with the group column and a text column, e.g. the corpus itself). Counting is
     vectorized: one sparse texts x lexicon-words matrix from scikit-learn's ``CountVectorizer``
     with VADER's tokenizer, summed per group by a sparse indicator product. Raw valences, no
     VADER rules (see the module docstring and :func:`approximation_fidelity`).
-    ``ascii_quotes`` (default True, as :func:`analysis.sentiment.sentence_sentiment`) maps
+    ``ascii_quotes`` (default True, as :func:`analysis.measures.sentiment.sentence_sentiment`) maps
     typographic quotes to ASCII first so the words VADER scored are the words counted.
     ``topic_words``: a list of words or a file path (default: the bundled list).
 
@@ -474,13 +474,13 @@ def rescore_without(
 
     Default ``words``: the topic word list. Answers "what would the tone be if VADER did not
     read topic words as tone?" exactly under VADER's rules, not by approximation.
-    ``ascii_quotes`` as in :func:`analysis.sentiment.score_sentences`.
+    ``ascii_quotes`` as in :func:`analysis.measures.sentiment.score_sentences`.
 
     Examples
     --------
     >>> rescore_without(["The war is over and peace is good."], ["war", "peace"])["compound"].tolist()
     [0.4404]
-    >>> score_sentences = __import__("analysis.sentiment").sentiment.score_sentences
+    >>> score_sentences = __import__("analysis.measures.sentiment").measures.sentiment.score_sentences
     >>> score_sentences(["The war is over and peace is good."])["compound"].tolist()
     [0.3612]
     """
@@ -509,12 +509,12 @@ def without_topic_words(
     words' valences gone). Columns: group, ``n_docs``, ``n_sentences``, ``mean_compound``,
     ``mean_compound_without_topic``, ``change`` (without minus with), and the same for the
     share of negative sentences. Pooled over sentences. ``ascii_quotes`` must match how
-    ``scored`` was scored (default True, as :func:`analysis.sentiment.sentence_sentiment`).
+    ``scored`` was scored (default True, as :func:`analysis.measures.sentiment.sentence_sentiment`).
 
     Examples
     --------
     >>> import pandas as pd
-    >>> from analysis.sentiment import score_sentences
+    >>> from analysis.measures.sentiment import score_sentences
     >>> s = pd.DataFrame({"doc_id": ["a", "b"], "event": ["x", "y"],
     ...                   "text": ["The war goes on.", "A fine day."]})
     >>> s = pd.concat([s, score_sentences(s["text"])], axis=1)
@@ -557,12 +557,12 @@ def approximation_fidelity(
     positive / neutral / negative class), ``mean_abs_difference``, ``vader_mean`` and
     ``approx_mean`` (mean compound under each), ``identical_share`` (sentences where the two
     agree to VADER's 4 decimals, i.e. no rule changed anything). ``ascii_quotes`` must match
-    how ``scored`` was scored (default True, as :func:`analysis.sentiment.sentence_sentiment`).
+    how ``scored`` was scored (default True, as :func:`analysis.measures.sentiment.sentence_sentiment`).
 
     Examples
     --------
     >>> import pandas as pd
-    >>> from analysis.sentiment import score_sentences
+    >>> from analysis.measures.sentiment import score_sentences
     >>> s = pd.DataFrame({"event": ["x", "x", "y"],
     ...                   "text": ["It is good.", "It is not good.", "War."]})
     >>> s = pd.concat([s, score_sentences(s["text"])], axis=1)

@@ -43,11 +43,11 @@ import pandas as pd
 from scipy import stats
 from scipy.special import xlogy
 
-from . import config
-from .errors import CorpusError, CorpusWarning, NothingToShow
-from .stats import check_groups
-from .terms import CountSource, GroupCounts, group_counts
-from .validation import check_corpus
+from analysis import config
+from analysis.corpus.validation import check_corpus
+from analysis.errors import CorpusError, CorpusWarning, NothingToShow
+from analysis.measures.stats import check_groups
+from analysis.measures.terms import CountSource, GroupCounts, group_counts
 
 __all__ = [
     "KEYNESS_METHODS",
@@ -575,14 +575,14 @@ def keyness_from_group_counts(
 ) -> pd.DataFrame:
     """:func:`keyness` from counts already grouped, so several targets share one count.
 
-    ``gc`` from :func:`analysis.terms.group_counts` (or a store's ``group_counts``);
+    ``gc`` from :func:`analysis.measures.terms.group_counts` (or a store's ``group_counts``);
     ``dedupe`` says whether those counts were made with shared passages once (an emptied
     group is then explained, not compared). Other options as in :func:`keyness`.
 
     Examples
     --------
     >>> import pandas as pd
-    >>> from analysis.terms import group_counts
+    >>> from analysis.measures.terms import group_counts
     >>> corpus = pd.DataFrame({
     ...     "doc_id": ["a", "b", "c", "d"], "g": ["x", "x", "y", "y"],
     ...     "text": ["war war talks", "war crisis", "trade talks", "trade trade deal"]})

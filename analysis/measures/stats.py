@@ -52,8 +52,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from . import config
-from .errors import CorpusError, DesignWarning
+from analysis import config
+from analysis.errors import CorpusError, DesignWarning
 
 __all__ = [
     "Caveat",
@@ -167,7 +167,7 @@ def resolve_resampling(
     base = Resampling() if resampling is None else resampling
     if not isinstance(base, Resampling):
         raise TypeError(
-            f"resampling must be an analysis.stats.Resampling, not {type(base).__name__}; "
+            f"resampling must be an analysis.measures.stats.Resampling, not {type(base).__name__}; "
             "build one with Resampling(n_boot=..., random_state=...)."
         )
     given = {"n_boot": n_boot, "level": level, "random_state": random_state,
@@ -612,7 +612,7 @@ def exact_permutation_test(
     """
     warnings.warn(
         "exact_permutation_test is deprecated: it samples when there are more than max_exact "
-        "relabellings. Use analysis.stats.permutation_test, whose result says sampled=True/False, "
+        "relabellings. Use analysis.measures.stats.permutation_test, whose result says sampled=True/False, "
         "B and the floor 1/(B+1).",
         DeprecationWarning,
         stacklevel=2,

@@ -12,10 +12,10 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
-from analysis.cleaning import RULES
-from analysis.corpus import cleaning_audit
+from analysis.corpus.cleaning import RULES
+from analysis.corpus.loader import cleaning_audit
 from analysis.errors import CorpusError
-from analysis.plots import (
+from analysis.plots.common import (
     MAX_DOCUMENT_ROWS,
     document_labels,
     draw_distribution,
@@ -49,7 +49,7 @@ def length_table(corpus: pd.DataFrame, *, group: str = "event") -> pd.DataFrame:
     Parameters
     ----------
     corpus : pandas.DataFrame
-        From :func:`analysis.corpus.load_corpus`.
+        From :func:`analysis.corpus.loader.load_corpus`.
     group : str
         Grouping column; documents without a group are listed as ``"(no group)"`` last.
 
@@ -77,7 +77,7 @@ def plot_document_lengths(corpus: pd.DataFrame, *, group: str = "event",
                           label_column: str | None = None) -> Figure:
     """Words per document after cleaning, one colour per group.
 
-    Up to :data:`analysis.plots.MAX_DOCUMENT_ROWS` documents: one bar per document, labelled
+    Up to :data:`analysis.plots.common.MAX_DOCUMENT_ROWS` documents: one bar per document, labelled
     by ``label_column`` (title, outlet, speaker) or the id. Above that: each group's
     distribution (box and points, the median marked) with the group's size, so the figure
     stays readable at any number of documents; the CSV beside it keeps every document.
@@ -85,9 +85,9 @@ def plot_document_lengths(corpus: pd.DataFrame, *, group: str = "event",
     Parameters
     ----------
     corpus : pandas.DataFrame
-        From :func:`analysis.corpus.load_corpus`.
+        From :func:`analysis.corpus.loader.load_corpus`.
     group : str
-        Grouping column (colours from :func:`analysis.plots.group_colors`).
+        Grouping column (colours from :func:`analysis.plots.common.group_colors`).
     label_column : str, optional
         Column naming each document in the per-document view (default: ``doc_id``).
 
@@ -158,13 +158,13 @@ def removal_summary(corpus: pd.DataFrame) -> pd.DataFrame:
     Parameters
     ----------
     corpus : pandas.DataFrame
-        From :func:`analysis.corpus.load_corpus` (needs ``doc_id`` and ``raw_text``).
+        From :func:`analysis.corpus.loader.load_corpus` (needs ``doc_id`` and ``raw_text``).
 
     Returns
     -------
     pandas.DataFrame
         Indexed by ``doc_id`` (every document, also those with nothing removed); one column
-        per rule that removed something, in the order of :data:`analysis.cleaning.RULES`,
+        per rule that removed something, in the order of :data:`analysis.corpus.cleaning.RULES`,
         and a ``total`` column.
 
     Examples

@@ -41,8 +41,7 @@ from pathlib import Path
 
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
-from analysis.errors import CorpusError
-from analysis.wordlists import (
+from analysis.corpus.wordlists import (
     atoms_trie_regex,
     read_lines,
     read_list,
@@ -50,6 +49,7 @@ from analysis.wordlists import (
     resource_path,
     trie_regex,
 )
+from analysis.errors import CorpusError
 
 __all__ = ["Analyzer", "VocabularyRules", "load_rules", "make_analyzer", "normalize", "token_runs",
            "tokenize"]

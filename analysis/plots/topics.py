@@ -1,7 +1,7 @@
 """Figures for topic models: k selection, top terms, prevalence by group, article x topic heatmap.
 
-Each function takes a fitted :class:`analysis.topics.TopicModel` and returns a matplotlib
-Figure (never shown). The table behind each figure, for :func:`analysis.plots.save_figure`:
+Each function takes a fitted :class:`analysis.measures.topics.TopicModel` and returns a matplotlib
+Figure (never shown). The table behind each figure, for :func:`analysis.plots.common.save_figure`:
 ``model.selection_`` (k selection), ``model.terms_`` or ``model.relevance()`` (top terms),
 :func:`topic_prevalence_table` (prevalence), ``model.doc_topics()`` (heatmap).
 
@@ -12,7 +12,7 @@ their bars in the top-terms panel are grey and hatched.
 Examples
 --------
 >>> import pandas as pd
->>> from analysis.topics import fit_topics
+>>> from analysis.measures.topics import fit_topics
 >>> corpus = pd.DataFrame({"doc_id": ["a", "b"], "event": ["x", "y"],
 ...     "text": ["Oil gas deal.\\n\\nPeace plan talks.", "Gas oil exports.\\n\\nPeace talks plan."]})
 >>> fig = plot_topic_terms(fit_topics(corpus, k=2, n_seeds=2, min_df=2))
@@ -27,9 +27,10 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from analysis import plots, stats
 from analysis.errors import CorpusError
-from analysis.topics import MIN_COHERENCE, MIN_DIVERSITY, STATUSES, TopicModel
+from analysis.measures import stats
+from analysis.measures.topics import MIN_COHERENCE, MIN_DIVERSITY, STATUSES, TopicModel
+from analysis.plots import common as plots
 
 __all__ = [
     "plot_doc_topics",
@@ -50,7 +51,7 @@ def topic_display_labels(model: TopicModel) -> dict[int, str]:
     Examples
     --------
     >>> import pandas as pd
-    >>> from analysis.topics import fit_topics
+    >>> from analysis.measures.topics import fit_topics
     >>> corpus = pd.DataFrame({"doc_id": ["a", "b"], "event": ["x", "y"],
     ...     "text": ["Oil gas deal.\\n\\nPeace plan talks.", "Gas oil exports.\\n\\nPeace talks plan."]})
     >>> sorted(topic_display_labels(fit_topics(corpus, k=2, n_seeds=2, min_df=2)))
@@ -83,7 +84,7 @@ def plot_k_selection(model: TopicModel) -> Figure:
     Examples
     --------
     >>> import pandas as pd
-    >>> from analysis.topics import fit_topics
+    >>> from analysis.measures.topics import fit_topics
     >>> corpus = pd.DataFrame({"doc_id": ["a", "b"], "event": ["x", "y"],
     ...     "text": ["Oil gas deal.\\n\\nPeace plan talks.", "Gas oil exports.\\n\\nPeace talks plan."]})
     >>> m = fit_topics(corpus, k_range=[2, 3], n_seeds=2, min_df=2)
@@ -147,7 +148,7 @@ def plot_topic_terms(model: TopicModel, *, lambda_: float | None = None, top_n: 
     Examples
     --------
     >>> import pandas as pd
-    >>> from analysis.topics import fit_topics
+    >>> from analysis.measures.topics import fit_topics
     >>> corpus = pd.DataFrame({"doc_id": ["a", "b"], "event": ["x", "y"],
     ...     "text": ["Oil gas deal.\\n\\nPeace plan talks.", "Gas oil exports.\\n\\nPeace talks plan."]})
     >>> fig = plot_topic_terms(fit_topics(corpus, k=2, n_seeds=2, min_df=2), lambda_=0.6)
@@ -265,7 +266,7 @@ def plot_topic_prevalence(model: TopicModel, prevalence: pd.DataFrame | None = N
     Examples
     --------
     >>> import pandas as pd
-    >>> from analysis.topics import fit_topics
+    >>> from analysis.measures.topics import fit_topics
     >>> corpus = pd.DataFrame({"doc_id": ["a", "b", "c", "d"], "event": ["x", "x", "y", "y"],
     ...     "text": ["Oil gas deal.\\n\\nPeace plan talks.", "Gas oil exports.\\n\\nPeace talks plan.",
     ...              "Oil gas trade.\\n\\nOil exports.", "Peace plan.\\n\\nTalks on peace."]})
@@ -314,7 +315,7 @@ def plot_doc_topics(model: TopicModel, *, group: str | None = None,
     Examples
     --------
     >>> import pandas as pd
-    >>> from analysis.topics import fit_topics
+    >>> from analysis.measures.topics import fit_topics
     >>> corpus = pd.DataFrame({"doc_id": ["a", "b"], "event": ["x", "y"],
     ...     "text": ["Oil gas deal.\\n\\nPeace plan talks.", "Gas oil exports.\\n\\nPeace talks plan."]})
     >>> fig = plot_doc_topics(fit_topics(corpus, k=2, n_seeds=2, min_df=2))
@@ -367,7 +368,7 @@ def _group_topic_heatmap(model: TopicModel, per_document: pd.DataFrame, *, group
     """Groups x topics: the mean of the documents' topic shares (too many documents for rows).
 
     The many-documents form of :func:`plot_doc_topics`: one row per group (the largest
-    :data:`analysis.plots.MAX_GROUPS_SHOWN`, the others counted in the footnote), the number
+    :data:`analysis.plots.common.MAX_GROUPS_SHOWN`, the others counted in the footnote), the number
     in each cell the mean share over the group's documents; every document's own shares stay
     in the CSV beside the figure.
     """

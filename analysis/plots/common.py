@@ -25,9 +25,9 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from . import config
-from .stats import top_groups
-from .tables import save_table
+from analysis import config
+from analysis.measures.stats import top_groups
+from analysis.tables import save_table
 
 __all__ = [
     "DIVERGING_CMAP",
@@ -174,7 +174,7 @@ def shown_groups(sizes: Mapping[str, int] | pd.Series, *,
                  max_groups: int = MAX_GROUPS_SHOWN) -> tuple[list[str], str]:
     """The groups a figure draws by name (the largest, in :func:`group_order`) and a note.
 
-    The choice is :func:`analysis.stats.top_groups`'s, so figures and tables agree.
+    The choice is :func:`analysis.measures.stats.top_groups`'s, so figures and tables agree.
 
     Parameters
     ----------
@@ -380,7 +380,7 @@ def plot_group_estimates(
 
     ``summary`` has one row per group (and per ``facet`` value, if given) with ``value``,
     ``ci_low``, ``ci_high`` and ``n_docs`` (as returned by
-    :func:`analysis.stats.cluster_bootstrap`). ``per_document`` has one row per document
+    :func:`analysis.measures.stats.cluster_bootstrap`). ``per_document`` has one row per document
     with the group column (and facet) and ``doc_value``; documents are drawn as open circles
     so a reader sees how few there are and how they spread.
 

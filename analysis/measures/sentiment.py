@@ -6,7 +6,7 @@ What lives here
   those of the reference implementation (``vaderSentiment``'s ``SentimentIntensityAnalyzer``,
   lexicon shipped in its wheel; Hutto & Gilbert 2014; see :func:`vader_analyzer`), in parallel
   processes for large inputs.
-- :func:`sentence_sentiment`: every sentence of a corpus (from :func:`analysis.segment.sentences`)
+- :func:`sentence_sentiment`: every sentence of a corpus (from :func:`analysis.text.segment.sentences`)
   scored, with document, group, position in the article, quoted share, actors, voice, speaker.
 - :func:`document_sentiment`: mean compound and shares of positive/negative sentences per article.
 - :func:`group_sentiment`: the same per group with a two-stage cluster bootstrap interval, next to
@@ -26,7 +26,7 @@ It reads topic words as tone: a neutral report *about* a war, a crisis or a thre
 negative because "war" (-2.9), "crisis" (-3.1) and "threat" (-2.4) are in its lexicon; and names
 such as "United States" score positive ("united" +1.8). It cannot tell whose words a sentence
 carries: quoted praise (Putin praising Xi) scores as positive as if the outlet wrote it, which is
-why every sentence here carries a ``voice``. See :mod:`analysis.lexicons` for the word-level
+why every sentence here carries a ``voice``. See :mod:`analysis.measures.lexicons` for the word-level
 explanation and an independent second lexicon.
 
 Examples
@@ -52,12 +52,13 @@ import pandas as pd
 from vaderSentiment import vaderSentiment as _vader
 from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
-from . import config, stats
-from .errors import CorpusError
-from .passages import deduplicated
-from .quotes import quotes as find_quotes
-from .segment import sentences
-from .validation import require_columns
+from analysis import config
+from analysis.corpus.validation import require_columns
+from analysis.errors import CorpusError
+from analysis.measures import stats
+from analysis.text.passages import deduplicated
+from analysis.text.quotes import quotes as find_quotes
+from analysis.text.segment import sentences
 
 __all__ = [
     "MEASURES",
@@ -537,7 +538,7 @@ def sentence_sentiment(
         column that is missing, or has no value in any row (a corpus loaded with another
         grouping), is refused with a message listing the columns that have values
     dedupe : if True, passages shared between documents are counted once
-        (:func:`analysis.passages.deduplicated` is applied first); default False counts text as
+        (:func:`analysis.text.passages.deduplicated` is applied first); default False counts text as
         published.
     ascii_quotes : if True (default), typographic quotes and apostrophes are mapped to ASCII
         before scoring (:func:`ascii_quotes`; the ``text`` column keeps the original). Without
@@ -546,16 +547,16 @@ def sentence_sentiment(
         reason alone. False scores the sentences exactly as printed.
     n_jobs : passed to :func:`score_sentences`
     aliases : actor table for the ``actors`` column (default: the bundled
-        ``resources/actors.csv``; see :func:`analysis.actors.actor_table`)
+        ``resources/actors.csv``; see :func:`analysis.text.actors.actor_table`)
 
     Returns
     -------
-    One row per sentence: the columns of :func:`analysis.segment.sentences` (``doc_id``, group,
+    One row per sentence: the columns of :func:`analysis.text.segment.sentences` (``doc_id``, group,
     ``paragraph``, ``sentence``, ``text``, ``start``, ``end``, ``quoted_share``, ``actors``) and
     ``position`` (the sentence's place in its article from 0 = first to 1 = last, by sentence
     index), ``voice`` (``"quoted"`` when ``quoted_share >= 0.5``, see :data:`QUOTED_THRESHOLD`,
     else ``"reporter"``), ``speaker`` (the attributed speaker of a quoted sentence from
-    :func:`analysis.quotes.quotes`; <NA> for the reporter's text or unattributed quotes), and
+    :func:`analysis.text.quotes.quotes`; <NA> for the reporter's text or unattributed quotes), and
     the VADER scores ``compound``, ``pos``, ``neu``, ``neg``.
 
     Examples
@@ -588,8 +589,8 @@ def sentiment_and_quotes(
     """The frame of :func:`sentence_sentiment` and the quotation table it was built with.
 
     One sentence split and one search for quotations serve both, so a caller that needs
-    the speakers too (:func:`analysis.quotes.speaker_counts`) does not search again.
-    Deduplication is a step before (:func:`analysis.passages.deduplicated`).
+    the speakers too (:func:`analysis.text.quotes.speaker_counts`) does not search again.
+    Deduplication is a step before (:func:`analysis.text.passages.deduplicated`).
 
     Parameters
     ----------
@@ -598,7 +599,7 @@ def sentiment_and_quotes(
     Returns
     -------
     scored : the frame of :func:`sentence_sentiment`
-    quotes : the frame of :func:`analysis.quotes.quotes` for the same sentences
+    quotes : the frame of :func:`analysis.text.quotes.quotes` for the same sentences
 
     Examples
     --------
@@ -662,8 +663,8 @@ def annotate_sentences(
 
     Parameters
     ----------
-    sents : frame from :func:`analysis.segment.sentences` (whole documents)
-    quotes : frame from :func:`analysis.quotes.quotes` for the same documents, or None (no
+    sents : frame from :func:`analysis.text.segment.sentences` (whole documents)
+    quotes : frame from :func:`analysis.text.quotes.quotes` for the same documents, or None (no
         speakers)
     group : grouping column of ``sents``
     ascii_quotes, n_jobs : as in :func:`sentence_sentiment`
@@ -675,8 +676,8 @@ def annotate_sentences(
     Examples
     --------
     >>> import pandas as pd
-    >>> from analysis.segment import sentences
-    >>> from analysis.quotes import quotes
+    >>> from analysis.text.segment import sentences
+    >>> from analysis.text.quotes import quotes
     >>> corpus = pd.DataFrame({"doc_id": ["a"], "event": ["x"],
     ...     "text": ["“We are ready,” Putin said. The war goes on."]})
     >>> s = annotate_sentences(sentences(corpus), quotes(corpus))
@@ -770,7 +771,7 @@ class GroupSentiment:
         ``ci_high``, sizes, the permutation ``p_value`` over per-document values, ``min_p``
         (the smallest p-value that test can report), ``sampled`` (``False``: every
         relabelling enumerated; ``True``: B random relabellings), ``n_permutations`` and
-        ``test``, the sentence describing the test (:meth:`analysis.stats.PermutationResult.describe`).
+        ``test``, the sentence describing the test (:meth:`analysis.measures.stats.PermutationResult.describe`).
     caveat : plain-language caveat computed from the group sizes and the tests run.
     """
 
@@ -798,15 +799,15 @@ def group_sentiment(
     article share an author, an outlet, a topic and often a copied wire passage, so they are
     not independent draws; the article is the unit that was sampled. Resampling sentences as if
     independent would treat a 60-sentence article as 60 pieces of evidence and give intervals
-    far too narrow. :func:`analysis.stats.cluster_bootstrap` therefore resamples articles
+    far too narrow. :func:`analysis.measures.stats.cluster_bootstrap` therefore resamples articles
     within each group, then sentences within each drawn article. With two or three articles per
     group even this interval is too narrow (it cannot see articles it never sampled), so the
     per-document values, the sizes and a caveat are returned with it.
 
     The difference between groups gets its own bootstrap interval
-    (:func:`analysis.stats.bootstrap_difference`: first group minus second in sorted order for
+    (:func:`analysis.measures.stats.bootstrap_difference`: first group minus second in sorted order for
     two groups, ``groups=(a, b)`` for a chosen pair, each group minus the rest for more) and a
-    permutation p-value over the per-document values (:func:`analysis.stats.permutation_test`:
+    permutation p-value over the per-document values (:func:`analysis.measures.stats.permutation_test`:
     every relabelling enumerated when there are at most ``max_exact``, otherwise a sample of B,
     said in the ``sampled`` and ``test`` columns), reported with ``min_p``, the smallest p it
     can report (0.1 for 3 vs 2 articles; 1/(B+1) when sampled).
@@ -818,7 +819,7 @@ def group_sentiment(
     groups : a chosen pair ``(a, b)`` to compare; default: the two groups, or each vs the rest
     weight : ``"unit"`` (default) pools sentences, each counts once; ``"document"`` averages
         per-document values, each article counts once
-    resampling : :class:`analysis.stats.Resampling` (replicates, level, seed, test options)
+    resampling : :class:`analysis.measures.stats.Resampling` (replicates, level, seed, test options)
     n_boot, level, random_state : short forms overriding those fields of ``resampling``
     unit : what a document is in the tests' sentences (``test``) and the caveat
         ("articles", "speeches", "texts": :func:`analysis.settings.nouns`)

@@ -1,9 +1,9 @@
 """Figures for the sentiment analysis: distributions, actors, voices, words, position.
 
-Every function takes the tables computed in :mod:`analysis.sentiment` /
-:mod:`analysis.lexicons` (plus the sentence frame for group sizes), returns a matplotlib
-Figure in the suite's style (:mod:`analysis.plots`: one colour per group, sizes in every title)
-and never calls ``plt.show()``. Save with :func:`analysis.plots.save_figure`, passing the table
+Every function takes the tables computed in :mod:`analysis.measures.sentiment` /
+:mod:`analysis.measures.lexicons` (plus the sentence frame for group sizes), returns a matplotlib
+Figure in the suite's style (:mod:`analysis.plots.common`: one colour per group, sizes in every title)
+and never calls ``plt.show()``. Save with :func:`analysis.plots.common.save_figure`, passing the table
 the figure shows.
 
 Examples
@@ -26,9 +26,11 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
-from . import config, plots, stats
-from .errors import NothingToShow
-from .sentiment import document_sentiment
+from analysis import config
+from analysis.errors import NothingToShow
+from analysis.measures import stats
+from analysis.measures.sentiment import document_sentiment
+from analysis.plots import common as plots
 
 __all__ = [
     "plot_actor_sentiment",
@@ -148,14 +150,14 @@ def plot_actor_sentiment(
 ) -> Figure:
     """Mean compound of sentences mentioning each actor, per group, with intervals.
 
-    ``actors`` is :func:`analysis.sentiment.actor_sentiment`'s table; ``scored`` the sentence
+    ``actors`` is :func:`analysis.measures.sentiment.actor_sentiment`'s table; ``scored`` the sentence
     frame (for group sizes and the per-document points). Cells resting on too few documents
     (``few_docs``) are listed under the figure.
 
     Examples
     --------
     >>> import pandas as pd
-    >>> from analysis.sentiment import actor_sentiment
+    >>> from analysis.measures.sentiment import actor_sentiment
     >>> s = pd.DataFrame({"doc_id": list("aabc"), "event": list("xxyy"),
     ...                   "actors": [("Putin",), ("Xi",), ("Xi",), ("Putin",)],
     ...                   "compound": [0.4, 0.2, -0.5, 0.1]})
@@ -192,7 +194,7 @@ def plot_voice_sentiment(
     Examples
     --------
     >>> import pandas as pd
-    >>> from analysis.sentiment import voice_sentiment
+    >>> from analysis.measures.sentiment import voice_sentiment
     >>> s = pd.DataFrame({"doc_id": list("aabb"), "event": list("xxyy"),
     ...                   "voice": ["quoted", "reporter", "quoted", "reporter"],
     ...                   "compound": [0.8, 0.0, 0.6, -0.2]})
@@ -220,14 +222,14 @@ def plot_contributions(
 ) -> Figure:
     """The words adding most negative and positive VADER valence in each group (one panel each).
 
-    ``top`` is :func:`analysis.lexicons.top_contributions`' table. Bars: summed valence
+    ``top`` is :func:`analysis.measures.lexicons.top_contributions`' table. Bars: summed valence
     (count x lexicon valence); hatched bars and a ``*`` mark topic words
     (``analysis/resources/topic_words.txt``) that VADER reads as tone.
 
     Examples
     --------
     >>> import pandas as pd
-    >>> from analysis.lexicons import lexicon_contributions, top_contributions
+    >>> from analysis.measures.lexicons import lexicon_contributions, top_contributions
     >>> s = pd.DataFrame({"doc_id": list("ab"), "event": list("xy"),
     ...                   "text": ["war and peace", "a good crisis"]})
     >>> fig = plot_contributions(top_contributions(lexicon_contributions(s), n=2), scored=s)
@@ -279,12 +281,12 @@ def plot_position(
 ) -> Figure:
     """Mean compound along the article (slices of ``position``) per group, with intervals.
 
-    ``position`` is :func:`analysis.sentiment.position_sentiment`'s table.
+    ``position`` is :func:`analysis.measures.sentiment.position_sentiment`'s table.
 
     Examples
     --------
     >>> import pandas as pd
-    >>> from analysis.sentiment import position_sentiment
+    >>> from analysis.measures.sentiment import position_sentiment
     >>> s = pd.DataFrame({"doc_id": list("aabb"), "event": list("xxyy"),
     ...                   "position": [0.0, 1.0, 0.0, 1.0], "compound": [0.6, 0.0, -0.2, 0.1]})
     >>> fig = plot_position(position_sentiment(s, bins=2, n_boot=50), scored=s)

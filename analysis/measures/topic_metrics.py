@@ -2,7 +2,7 @@
 
 Everything here works on plain inputs (lists of top words, token sequences, arrays) so the
 measures can be checked by hand and reused on any topic model, not only the ones built in
-:mod:`analysis.topics`.
+:mod:`analysis.measures.topics`.
 
 Formulas
 --------

@@ -2,13 +2,13 @@
 
 :func:`fit_topics` builds a :class:`TopicModel` from a corpus DataFrame. The pipeline:
 
-1. **Units.** Paragraphs from :func:`analysis.segment.units` (``unit="paragraph"``); a
+1. **Units.** Paragraphs from :func:`analysis.text.segment.units` (``unit="paragraph"``); a
    paragraph longer than ``max_sentences`` sentences (or a document without paragraph breaks)
    is cut into windows of about three sentences, ``unit="window"`` cuts every paragraph.
    Five whole articles are far too few documents for a topic model; a paragraph is the
    smallest unit that usually keeps to one subject. Units without any vocabulary term are left
    out (they carry no topic information; ``units_`` keeps them with ``used=False``).
-2. **Vocabulary.** Tokens from :func:`analysis.vocab.make_analyzer` (lower case, stop words
+2. **Vocabulary.** Tokens from :func:`analysis.text.vocab.make_analyzer` (lower case, stop words
    removed, phrases such as "peace plan" as one token). A term must occur in at least
    ``min_df`` units and in at most ``max_df`` of them.
 3. **Model.** ``method="nmf"`` (default): scikit-learn NMF (Frobenius loss, coordinate
@@ -33,7 +33,7 @@
    2014 fit their replicates on samples of the documents) finds is an artefact, not a feature
    of the text. For LDA the reference run uses ``random_state`` and the replicates the drawn
    seeds. Replicate topics are matched to the reference ones by the Hungarian method on
-   top-word Jaccard (:func:`analysis.topic_metrics.match_topics`). ``stability`` is the mean
+   top-word Jaccard (:func:`analysis.measures.topic_metrics.match_topics`). ``stability`` is the mean
    matched Jaccard (Greene et al.); a run *recovers* a topic when its matched topic shares
    more than half of the top words (Jaccard above 1/3), and ``recovery`` is the share of runs
    that do. Why this cut: "the same topic" needs most of its words back, and a topic most
@@ -41,7 +41,7 @@
    runs above the fewest that make a majority (0: exactly enough; negative: short).
 6. **Coherence.** NPMI over sliding windows of ``NPMI_WINDOW`` (10) tokens of the units in the
    sample (every used unit when the corpus is no larger than the sample; formula in
-   :mod:`analysis.topic_metrics`): mean over pairs of a topic's top ``top_n`` terms.
+   :mod:`analysis.measures.topic_metrics`): mean over pairs of a topic's top ``top_n`` terms.
    It is intrinsic (computed on the same corpus); no external reference corpus is used offline.
    NPMI 0 is what independent words give; a topic below ``MIN_COHERENCE`` (0) has top words
    that meet *less* often than chance, so it is a list, not a subject.
@@ -81,7 +81,7 @@
    phrase. :meth:`TopicModel.set_labels` or ``labels=`` overrides any of them.
 10. **Prevalence.** A topic's share of a group's text is the token-weighted mean of its unit
    shares over the group's units; its interval comes from
-   :func:`analysis.stats.cluster_bootstrap`, which resamples whole articles and then units
+   :func:`analysis.measures.stats.cluster_bootstrap`, which resamples whole articles and then units
    within them. Per-article shares come from :meth:`TopicModel.doc_topics`; what the interval
    can show is :meth:`TopicModel.caveat`.
 
@@ -114,13 +114,10 @@ from sklearn.decomposition import NMF, LatentDirichletAllocation
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.feature_extraction.text import CountVectorizer, TfidfTransformer
 
-from analysis import config, stats
+from analysis import config
 from analysis.errors import CorpusError
-from analysis.segment import check_corpus
-from analysis.segment import units as segment_units
-from analysis.stages import SUMMARY_COLUMNS, StageSource, stage_table
-from analysis.tables import format_count
-from analysis.topic_metrics import (
+from analysis.measures import stats
+from analysis.measures.topic_metrics import (
     NPMI_WINDOW,
     listed_share,
     matched_jaccard,
@@ -131,6 +128,10 @@ from analysis.topic_metrics import (
     topic_recovery,
     topic_stability,
 )
+from analysis.stages import SUMMARY_COLUMNS, StageSource, stage_table
+from analysis.tables import format_count
+from analysis.text.segment import check_corpus
+from analysis.text.segment import units as segment_units
 
 __all__ = [
     "MIN_COHERENCE",
@@ -406,14 +407,14 @@ class TopicModel:
              deduplicate: bool) -> TopicModel:
         self._check_params()
         check_corpus(corpus, group=self.group)
-        from analysis.vocab import make_analyzer
-        from analysis.wordlists import read_list
+        from analysis.corpus.wordlists import read_list
+        from analysis.text.vocab import make_analyzer
 
         analyzer = make_analyzer()
         self.group_terms_ = _group_terms(corpus, self.group, analyzer)
         formula_words = frozenset(read_list(FORMULA_WORDS))
         if deduplicate:
-            from analysis.passages import deduplicated
+            from analysis.text.passages import deduplicated
 
             corpus = deduplicated(corpus, group=self.group)
         meta_cols = [c for c in corpus.columns if c not in ("text", "raw_text")]
@@ -681,7 +682,7 @@ class TopicModel:
         analyzer_rules: object,
     ) -> list[list[tuple[str, tuple[str, ...]]]]:
         """Per topic: phrases made of its relevant terms, most (topic-weighted) frequent first."""
-        from analysis.vocab import make_analyzer
+        from analysis.text.vocab import make_analyzer
 
         shares = np.nan_to_num(_row_shares(self.unit_topics_[list(range(self.k_))].to_numpy())
                                [self._sample])
@@ -956,7 +957,7 @@ class TopicModel:
 
         The estimate is the token-weighted mean of the topic's unit shares over all units of
         the group (the group's text pooled). The interval is a two-stage percentile bootstrap
-        (:func:`analysis.stats.cluster_bootstrap`: articles with replacement, then units within
+        (:func:`analysis.measures.stats.cluster_bootstrap`: articles with replacement, then units within
         each drawn article), the same draws for every topic. :meth:`caveat` says what the
         interval can show for these group sizes; the per-article values are :meth:`doc_topics`.
 
@@ -1004,7 +1005,7 @@ class TopicModel:
     ) -> pd.DataFrame:
         """Difference in each topic's share between groups, with an article-level interval.
 
-        Wraps :func:`analysis.stats.bootstrap_difference` per topic (token-weighted shares,
+        Wraps :func:`analysis.measures.stats.bootstrap_difference` per topic (token-weighted shares,
         articles then units resampled within each group): with two groups ``a - b`` in sorted
         order (or ``groups=(a, b)``), with more each group minus the rest. Read it with the
         per-article values (:meth:`doc_topics`) and :meth:`caveat`.
@@ -1229,7 +1230,7 @@ def _n_resamples(n_docs: int) -> int:
 def prevalence_caveat(sizes: Mapping[str, int] | pd.Series, *, unit: str = "documents") -> str:
     """What a topic-prevalence interval can and cannot show, computed from the group sizes.
 
-    Adds to :func:`analysis.stats.caveat` the number of distinct document resamples per
+    Adds to :func:`analysis.measures.stats.caveat` the number of distinct document resamples per
     group: with ``n`` documents the bootstrap can only draw ``C(2n - 1, n)`` different sets
     (3 for 2 documents, 10 for 3), so the interval is coarse. ``unit`` is the prose's plural
     noun ("articles", "speeches").
@@ -1278,7 +1279,7 @@ def fit_topics(
     """Fit a topic model (NMF on TF-IDF or LDA on counts) to the corpus's paragraph units.
 
     Method, stability, coherence, the rule for choosing k and the labels are described in the
-    module docstring of :mod:`analysis.topics`.
+    module docstring of :mod:`analysis.measures.topics`.
 
     Parameters
     ----------
@@ -1291,7 +1292,7 @@ def fit_topics(
     method : {"nmf", "lda"}
         NMF on TF-IDF (default; more stable on small corpora) or LDA on counts.
     unit : {"paragraph", "window"}
-        Text units (see :func:`analysis.segment.units`).
+        Text units (see :func:`analysis.text.segment.units`).
     k_range : sequence of int, default 2..8
         Candidates when ``k`` is None.
     n_seeds : int, default 10
@@ -1305,7 +1306,7 @@ def fit_topics(
     top_n : int, default 10
         Top terms per topic for coherence, diversity, stability and ``terms_``.
     dedupe : bool, default False
-        Count passages shared between articles once (:func:`analysis.passages.deduplicated`).
+        Count passages shared between articles once (:func:`analysis.text.passages.deduplicated`).
     min_df, max_df : int or float
         A term must occur in at least ``min_df`` and at most ``max_df`` units (int: count,
         float: share of units).
@@ -1318,7 +1319,7 @@ def fit_topics(
     random_state : int
         Seed; the same inputs and seed give identical topics.
     sents : DataFrame, optional
-        The sentences of ``corpus`` already split (:func:`analysis.segment.sentences` or a
+        The sentences of ``corpus`` already split (:func:`analysis.text.segment.sentences` or a
         prepared store's ``sentences``), so the units are built without splitting the text
         again; the same model as without it. Not with ``dedupe=True`` (use
         :func:`fit_topics_from_store` on a store prepared with ``dedupe``).
@@ -1391,13 +1392,13 @@ def fit_topics_from_stages(documents: pd.DataFrame, sents: pd.DataFrame, *,
     """:func:`fit_topics` on documents already split into sentences (and deduplicated).
 
     For a pipeline that has made the stages itself: ``documents`` are the corpus as
-    analysed (already :func:`analysis.passages.deduplicated` when ``deduplicated`` is True,
+    analysed (already :func:`analysis.text.passages.deduplicated` when ``deduplicated`` is True,
     which ``model.dedupe`` then records) and ``sents`` its sentences.
 
     Parameters
     ----------
     documents : DataFrame with ``doc_id``, ``text`` and ``group``
-    sents : :func:`analysis.segment.sentences` of ``documents`` (or a frame with its columns)
+    sents : :func:`analysis.text.segment.sentences` of ``documents`` (or a frame with its columns)
     group : grouping column
     deduplicated : whether shared passages were removed from ``documents`` already
     **options : every other keyword of :func:`fit_topics` except ``dedupe`` and ``sents``
@@ -1405,7 +1406,7 @@ def fit_topics_from_stages(documents: pd.DataFrame, sents: pd.DataFrame, *,
     Examples
     --------
     >>> import pandas as pd
-    >>> from analysis.segment import sentences
+    >>> from analysis.text.segment import sentences
     >>> corpus = pd.DataFrame({"doc_id": ["a", "b"], "event": ["x", "y"],
     ...     "text": ["Oil gas deal.\\n\\nPeace plan talks.", "Gas oil exports.\\n\\nPeace talks plan."]})
     >>> model = fit_topics_from_stages(corpus, sentences(corpus), k=2, n_seeds=2, min_df=2)

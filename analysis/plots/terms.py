@@ -1,7 +1,7 @@
 """Figures of term counts and keyness (matplotlib, the suite's shared style).
 
 Four views, each a function taking a table and returning a ``matplotlib.figure.Figure``
-(never shown or saved here: save with :func:`analysis.plots.save_figure`, passing the same
+(never shown or saved here: save with :func:`analysis.plots.common.save_figure`, passing the same
 table):
 
 * :func:`plot_top_terms`: the most frequent terms of each group, side by side on one
@@ -13,9 +13,9 @@ table):
   labelled (labels placed by ``adjustText`` with a fixed iteration budget, so the figure is
   the same on every run);
 * :func:`plot_term_heatmap`: documents x distinctive terms, showing which article each
-  count comes from (table from :func:`analysis.terms.document_term_table`).
+  count comes from (table from :func:`analysis.measures.terms.document_term_table`).
 
-Colours come from :func:`analysis.plots.group_colors` (one colour per group everywhere) and
+Colours come from :func:`analysis.plots.common.group_colors` (one colour per group everywhere) and
 every title carries the group sizes.
 
 Examples
@@ -41,10 +41,11 @@ from matplotlib import colors as mcolors
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
-from . import config
-from .errors import CorpusError, NothingToShow
-from .keyness import top_distinctive
-from .plots import (
+from analysis import config
+from analysis.errors import CorpusError, NothingToShow
+from analysis.measures.keyness import top_distinctive
+from analysis.measures.terms import RATE_PER
+from analysis.plots.common import (
     MAX_DOCUMENT_ROWS,
     SEQUENTIAL_CMAP,
     fit_height,
@@ -54,7 +55,6 @@ from .plots import (
     shown_groups,
     style,
 )
-from .terms import RATE_PER
 
 __all__ = [
     "group_term_table",
@@ -216,13 +216,13 @@ def plot_keyness(
         picks the comparison; default the first)
     n : terms per side
     target : comparison to draw
-    colors : group -> colour; default :func:`analysis.plots.group_colors` of the groups
+    colors : group -> colour; default :func:`analysis.plots.common.group_colors` of the groups
         (a pooled "rest" is grey)
 
     Examples
     --------
     >>> import numpy as np
-    >>> from analysis.keyness import keyness_from_counts
+    >>> from analysis.measures.keyness import keyness_from_counts
     >>> k = keyness_from_counts(["war", "peace", "talks"], np.array([9, 1, 3]),
     ...                         np.array([1, 8, 3]), n_docs_target=[1, 1, 2],
     ...                         n_docs_reference=[1, 2, 2], n_docs_group_target=2,
@@ -322,7 +322,7 @@ def plot_keyness_scatter(
     Examples
     --------
     >>> import numpy as np
-    >>> from analysis.keyness import keyness_from_counts
+    >>> from analysis.measures.keyness import keyness_from_counts
     >>> k = keyness_from_counts(["war", "peace", "talks", "sea"], np.array([9, 1, 3, 0]),
     ...                         np.array([1, 8, 3, 2]), n_docs_target=[2, 1, 2, 0],
     ...                         n_docs_reference=[1, 2, 2, 1], n_docs_group_target=2,
@@ -430,7 +430,7 @@ def plot_term_heatmap(
 
     Parameters
     ----------
-    table : from :func:`analysis.terms.document_term_table`
+    table : from :func:`analysis.measures.terms.document_term_table`
     group : its group column
     title : first line of the title (group sizes are added)
 
@@ -481,7 +481,7 @@ def plot_term_heatmap(
 def group_term_table(table: pd.DataFrame, *, group: str = config.DEFAULT_GROUP) -> pd.DataFrame:
     """Per group and term: pooled rate, count and how many of the group's documents use it.
 
-    The many-documents summary of :func:`analysis.terms.document_term_table`.
+    The many-documents summary of :func:`analysis.measures.terms.document_term_table`.
 
     Examples
     --------

@@ -1,6 +1,6 @@
 """Figures for the text-structure layer: who is quoted, per group.
 
-Other structure figures reuse :func:`analysis.plots.plot_group_estimates` (quoted share of
+Other structure figures reuse :func:`analysis.plots.common.plot_group_estimates` (quoted share of
 text, actor mention rates). Functions return a matplotlib Figure and never call ``show``.
 
 Examples
@@ -23,7 +23,14 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from analysis import config
-from analysis.plots import fit_height, footnote, group_colors, group_title, shown_groups, style
+from analysis.plots.common import (
+    fit_height,
+    footnote,
+    group_colors,
+    group_title,
+    shown_groups,
+    style,
+)
 
 __all__ = ["MAX_GROUPS", "plot_speakers"]
 
@@ -39,11 +46,11 @@ def plot_speakers(table: pd.DataFrame, *, group: str = config.DEFAULT_GROUP,
     Parameters
     ----------
     table : DataFrame
-        Output of :func:`analysis.quotes.speaker_counts` (``speaker``, group, ``quotes``,
+        Output of :func:`analysis.text.quotes.speaker_counts` (``speaker``, group, ``quotes``,
         ``n_docs``).
     group : str, default "event"
     sizes : mapping
-        Documents per group (for the title), e.g. :func:`analysis.stats.group_sizes`.
+        Documents per group (for the title), e.g. :func:`analysis.measures.stats.group_sizes`.
     top : int, default 10
         Speakers with most quotations overall (ties by name) are shown.
     title : str

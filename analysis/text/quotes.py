@@ -1,6 +1,6 @@
 """Direct quotations and who is quoted.
 
-Finding quotes (:func:`analysis.segment.quote_spans`, a segmentation of the text into
+Finding quotes (:func:`analysis.text.segment.quote_spans`, a segmentation of the text into
 quotation spans), paragraph by paragraph:
 
 * double quotation marks only: curly “ ” and straight ", plus « »; single marks (‘ ’) are
@@ -72,9 +72,11 @@ import pandas as pd
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
 from analysis import config
-from analysis.actors import ActorTable, actor_table, find_mentions
+from analysis.corpus.validation import check_corpus
+from analysis.corpus.wordlists import read_lines, resource_path
 from analysis.errors import CorpusError
-from analysis.segment import (
+from analysis.text.actors import ActorTable, actor_table, find_mentions
+from analysis.text.segment import (
     SPEECH_VERBS,
     abbreviations,
     paragraph_spans,
@@ -82,8 +84,6 @@ from analysis.segment import (
     quoted_shares,
     sentence_spans,
 )
-from analysis.validation import check_corpus
-from analysis.wordlists import read_lines, resource_path
 
 __all__ = ["PLACE_KINDS", "UNATTRIBUTED", "SpeakerWords", "quote_spans", "quoted_shares",
            "quoted_speech", "quotes", "speaker_counts", "speaker_words"]
@@ -636,7 +636,7 @@ def quotes(corpus: pd.DataFrame, *, group: str | None = config.DEFAULT_GROUP,
     aliases : str or Path, optional
         Actor alias table used to canonicalise speakers (default ``resources/actors.csv``).
     sents : DataFrame, optional
-        The corpus's sentences (:func:`analysis.segment.sentences`: ``doc_id``, ``paragraph``,
+        The corpus's sentences (:func:`analysis.text.segment.sentences`: ``doc_id``, ``paragraph``,
         ``start``, ``end``): their boundaries are used instead of splitting each document
         again with the untrained tokenizer, so quotes and sentences share one segmentation
         and the text is split once.
@@ -747,7 +747,7 @@ def quoted_speech(sents: pd.DataFrame, *, group: str = config.DEFAULT_GROUP,
     group : str, default "event"
         Grouping column.
     n_boot, level, random_state
-        Passed to :func:`analysis.stats.cluster_bootstrap` (documents, then sentences).
+        Passed to :func:`analysis.measures.stats.cluster_bootstrap` (documents, then sentences).
 
     Returns
     -------
@@ -759,14 +759,14 @@ def quoted_speech(sents: pd.DataFrame, *, group: str = config.DEFAULT_GROUP,
 
     Examples
     --------
-    >>> from analysis.segment import sentences
+    >>> from analysis.text.segment import sentences
     >>> corpus = pd.DataFrame({"doc_id": ["a", "b", "c"], "event": ["x", "x", "y"],
     ...     "text": ["“All quoted.”", "Nothing quoted.", "Half “quoted”"]})
     >>> summary, docs = quoted_speech(sentences(corpus), n_boot=50)
     >>> docs["quoted_share"].round(3).tolist(), summary["n_docs"].tolist()
     ([1.0, 0.0, 0.615], [2, 1])
     """
-    from analysis.stats import cluster_bootstrap
+    from analysis.measures.stats import cluster_bootstrap
 
     frame = sents.assign(n_chars=(sents["end"] - sents["start"]).astype("float64"))
     frame = frame.assign(quoted_chars=frame["quoted_share"] * frame["n_chars"])

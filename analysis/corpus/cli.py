@@ -74,7 +74,7 @@ def format_corpus(corpus: pd.DataFrame, *, group: str = config.DEFAULT_GROUP) ->
     Parameters
     ----------
     corpus : pandas.DataFrame
-        From :func:`analysis.corpus.load_corpus`.
+        From :func:`analysis.corpus.loader.load_corpus`.
     group : str
         The grouping column to show.
 
@@ -84,7 +84,7 @@ def format_corpus(corpus: pd.DataFrame, *, group: str = config.DEFAULT_GROUP) ->
 
     Examples
     --------
-    >>> from analysis.corpus import load_corpus
+    >>> from analysis.corpus.loader import load_corpus
     >>> print(format_corpus(load_corpus()).splitlines()[1])  # doctest: +NORMALIZE_WHITESPACE
     000 2023-moscow 2023-03-21 manifest 991 2
     """

@@ -6,7 +6,7 @@ them. Lines starting with ``#`` and blank lines are ignored everywhere.
 
 Examples
 --------
->>> from analysis.wordlists import read_list
+>>> from analysis.corpus.wordlists import read_list
 >>> "mr" in read_list("stopwords_news.txt")
 True
 """

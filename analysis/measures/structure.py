@@ -1,7 +1,7 @@
 """Corpus-level measures of how the texts are built: who is mentioned, and how often.
 
 These take the corpus and use the segmented and annotated text (sentences with their actors),
-so they sit above :mod:`analysis.segment` and :mod:`analysis.actors` in the layers.
+so they sit above :mod:`analysis.text.segment` and :mod:`analysis.text.actors` in the layers.
 
 Examples
 --------
@@ -22,11 +22,11 @@ import numpy as np
 import pandas as pd
 
 from analysis import config
-from analysis.actors import actor_table, find_mentions, mentions, mentions_from_store
-from analysis.segment import sentences
+from analysis.corpus.wordlists import WORD_RE
+from analysis.measures.stats import cluster_bootstrap
 from analysis.stages import StageSource, stage_table
-from analysis.stats import cluster_bootstrap
-from analysis.wordlists import WORD_RE
+from analysis.text.actors import actor_table, find_mentions, mentions, mentions_from_store
+from analysis.text.segment import sentences
 
 __all__ = ["mention_rates", "mention_rates_from_store"]
 
@@ -39,7 +39,7 @@ def mention_rates(corpus: pd.DataFrame, *, group: str = config.DEFAULT_GROUP,
     """Mentions per ``per`` words by group with intervals, and per document.
 
     The pooled rate of a group (total mentions / total words) is a words-weighted mean of
-    sentence rates, so :func:`analysis.stats.cluster_bootstrap` gives its interval by
+    sentence rates, so :func:`analysis.measures.stats.cluster_bootstrap` gives its interval by
     resampling documents, then sentences within them.
 
     Parameters
@@ -53,7 +53,7 @@ def mention_rates(corpus: pd.DataFrame, *, group: str = config.DEFAULT_GROUP,
     aliases : str or Path, optional
         Alias table (default ``resources/actors.csv``).
     n_boot, level, random_state
-        Passed to :func:`analysis.stats.cluster_bootstrap`.
+        Passed to :func:`analysis.measures.stats.cluster_bootstrap`.
 
     Returns
     -------
@@ -99,7 +99,7 @@ def mention_rates_from_store(
     The same two tables :func:`mention_rates` gives on the corpus the store was prepared
     from, with the store's actor table (``store.aliases``): mentions come from
     ``store.mentions`` (each already placed in its sentence), document word counts from
-    ``store.documents`` (:func:`analysis.actors.mentions_from_store`), sentence word counts
+    ``store.documents`` (:func:`analysis.text.actors.mentions_from_store`), sentence word counts
     from the stored sentences' text.
 
     Parameters

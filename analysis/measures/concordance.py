@@ -35,12 +35,12 @@ import numpy as np
 import pandas as pd
 from nltk.collocations import BigramAssocMeasures, BigramCollocationFinder
 
-from . import config
-from .errors import CorpusError
-from .tables import count_noun, html_table, save_table
-from .terms import corpus_for_counts
-from .validation import corpus_texts
-from .vocab import token_runs
+from analysis import config
+from analysis.corpus.validation import corpus_texts
+from analysis.errors import CorpusError
+from analysis.measures.terms import corpus_for_counts
+from analysis.tables import count_noun, html_table, save_table
+from analysis.text.vocab import token_runs
 
 __all__ = [
     "COLLOCATION_MEASURES",
@@ -88,7 +88,7 @@ def _phrase_regex(text: str) -> str:
 
 def _variants_of(pattern: str) -> tuple[list[str], list[str]]:
     """Surface forms the vocabulary merges into ``pattern`` (plain and case-sensitive)."""
-    from .vocab import load_rules
+    from analysis.text.vocab import load_rules
 
     rules = load_rules()
     key = " ".join(pattern.lower().replace("’", "'").split())
@@ -434,7 +434,7 @@ def collocations(
 ) -> pd.DataFrame:
     """Word pairs that occur together more than chance, per group (NLTK collocations).
 
-    Tokens are the vocabulary's (:mod:`analysis.vocab`: stop words removed, phrases such
+    Tokens are the vocabulary's (:mod:`analysis.text.vocab`: stop words removed, phrases such
     as "xi jinping" one token); a pair is two adjacent tokens with no punctuation or
     removed word between them. Scores are NLTK's ``BigramAssocMeasures``: ``"pmi"``
     (pointwise mutual information, log2 of observed over expected; favours rare pairs,

@@ -46,10 +46,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import config
-from .settings import GENRES, Nouns
-from .stats import describe_tests, top_groups
-from .tables import save_table
+from analysis import config
+from analysis.measures.stats import describe_tests, top_groups
+from analysis.settings import GENRES, Nouns
+from analysis.tables import save_table
 
 __all__ = [
     "Finding",
@@ -274,14 +274,14 @@ def keyness_findings(key: pd.DataFrame, *, noun: Nouns = _TEXTS, alpha: float = 
 
     Parameters
     ----------
-    key : the table of :func:`analysis.keyness.keyness`
+    key : the table of :func:`analysis.measures.keyness.keyness`
     noun : the genre's nouns
     alpha : the false discovery rate ``passes_fdr`` was computed at
     max_groups : groups named one by one when there are more than two
 
     Examples
     --------
-    >>> from analysis.keyness import keyness
+    >>> from analysis.measures.keyness import keyness
     >>> corpus = pd.DataFrame({
     ...     "doc_id": ["a", "b", "c", "d"], "g": ["x", "x", "y", "y"],
     ...     "text": ["war war talks", "war crisis", "trade talks", "trade trade deal"]})
@@ -356,9 +356,9 @@ def sentiment_findings(differences: pd.DataFrame, summary: pd.DataFrame, *, grou
     Parameters
     ----------
     differences, summary : ``GroupSentiment.differences`` and ``.summary`` of
-        :func:`analysis.sentiment.group_sentiment`
+        :func:`analysis.measures.sentiment.group_sentiment`
     group : the grouping column
-    direction : ``MethodComparison.direction`` of :func:`analysis.lexicons.compare_methods`
+    direction : ``MethodComparison.direction`` of :func:`analysis.measures.lexicons.compare_methods`
         (does a second lexicon point the same way), optional
     noun : the genre's nouns
     level : the level of the intervals
@@ -483,7 +483,7 @@ def comparison_findings(differences: pd.DataFrame, tests: pd.DataFrame, *,
 
     Parameters
     ----------
-    differences : ``Comparison.differences`` of :func:`analysis.comparison.compare_groups`
+    differences : ``Comparison.differences`` of :func:`analysis.measures.comparison.compare_groups`
         (``kind``, ``label``, ``contrast``, ``estimate``, ``ci_low``, ``ci_high``, ``stable``)
     tests : the table whose permutation tests are described (``sampled``, ``min_p``,
         ``n_permutations``): ``Comparison.sentiment.differences``

@@ -27,13 +27,11 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from . import config
-from .errors import CorpusError, CorpusWarning, DesignWarning
-from .keyness import keyness_from_group_counts
-from .passages import deduplicated
-from .plots import group_title, style
-from .quotes import quotes, speaker_counts
-from .sentiment import (
+from analysis import config
+from analysis.corpus.validation import check_corpus
+from analysis.errors import CorpusError, CorpusWarning, DesignWarning
+from analysis.measures.keyness import keyness_from_group_counts
+from analysis.measures.sentiment import (
     GroupSentiment,
     VoiceSentiment,
     actor_sentiment,
@@ -41,8 +39,7 @@ from .sentiment import (
     sentiment_and_quotes,
     voice_sentiment,
 )
-from .stages import SUMMARY_COLUMNS, StageSource, stage_table
-from .stats import (
+from analysis.measures.stats import (
     REST,
     Resampling,
     caveat,
@@ -51,9 +48,12 @@ from .stats import (
     resolve_resampling,
     top_groups,
 )
-from .terms import GroupCounts, group_counts
-from .topics import TopicModel, fit_topics_from_stages
-from .validation import check_corpus
+from analysis.measures.terms import GroupCounts, group_counts
+from analysis.measures.topics import TopicModel, fit_topics_from_stages
+from analysis.plots.common import group_title, style
+from analysis.stages import SUMMARY_COLUMNS, StageSource, stage_table
+from analysis.text.passages import deduplicated
+from analysis.text.quotes import quotes, speaker_counts
 
 __all__ = ["Comparison", "compare_groups", "compare_groups_from_store", "distinctive_terms",
            "plot_differences", "quoted_speakers"]
@@ -73,14 +73,14 @@ class Comparison:
     ----------
     group : the grouping column
     sizes : documents per group
-    caveat : plain-language caveat computed from ``sizes`` (:func:`analysis.stats.caveat`)
+    caveat : plain-language caveat computed from ``sizes`` (:func:`analysis.measures.stats.caveat`)
     distinctive : top distinctive terms of each group (:func:`distinctive_terms`)
-    sentiment : :class:`analysis.sentiment.GroupSentiment` (summary, per-document values,
+    sentiment : :class:`analysis.measures.sentiment.GroupSentiment` (summary, per-document values,
         differences with intervals and exact permutation p-values)
     actors : sentiment of sentences mentioning each actor, per group
-    voices : :class:`analysis.sentiment.VoiceSentiment` (quoted speech vs reporter text)
+    voices : :class:`analysis.measures.sentiment.VoiceSentiment` (quoted speech vs reporter text)
     speakers : who is quoted how often in each group (:func:`quoted_speakers`)
-    topics : the fitted :class:`analysis.topics.TopicModel`
+    topics : the fitted :class:`analysis.measures.topics.TopicModel`
     prevalence : each topic's share of each group's text with intervals
     differences : one row per contrast x measure: sentiment and topic-share differences with
         intervals, sizes and (sentiment only) the permutation p, its floor ``min_p``, whether
@@ -106,7 +106,7 @@ def distinctive_terms(corpus: pd.DataFrame, *, group: str = config.DEFAULT_GROUP
                       method: str = "log_odds", dedupe: bool = False) -> pd.DataFrame:
     """The ``top`` terms most typical of each group against the rest, with their evidence.
 
-    Ranked by the keyness score of :func:`analysis.keyness.keyness` (log-odds z by
+    Ranked by the keyness score of :func:`analysis.measures.keyness.keyness` (log-odds z by
     default). Each row keeps the counts, the number of documents each count comes from and
     the ``single_doc`` flag: a term used by one article only describes that article. The
     terms are counted once for every group (one document-term matrix).
@@ -144,7 +144,7 @@ def _distinctive(gc: GroupCounts, *, group: str, top: int, method: str,
 
 def quoted_speakers(corpus: pd.DataFrame, *, group: str = config.DEFAULT_GROUP, top: int = 8) -> pd.DataFrame:
     """Who is quoted how often in each group: the ``top`` rows per group of
-    :func:`analysis.quotes.speaker_counts` over :func:`analysis.quotes.quotes`.
+    :func:`analysis.text.quotes.speaker_counts` over :func:`analysis.text.quotes.quotes`.
 
     Quotations without a supported speaker count as ``(no speaker)``; ``share`` is the
     speaker's share of the group's quotations and ``n_docs`` the documents quoting them.
@@ -195,14 +195,14 @@ def compare_groups(
     groups : a chosen pair ``(a, b)`` for the differences; default: the two groups, or with
         more than two each group against the rest
     top_terms : distinctive terms kept per group
-    k, topic_method, n_seeds : topic model settings (:func:`analysis.topics.fit_topics`'s
+    k, topic_method, n_seeds : topic model settings (:func:`analysis.measures.topics.fit_topics`'s
         ``k``, ``method`` and ``n_seeds``); ``k=None`` chooses k
     dedupe : count passages shared between documents once (default: as published); applied
         once, before every comparison (quoted speakers included). A store is deduplicated
         when it is prepared (``dedupe=True`` with a store prepared without it is refused).
     aliases : actor table for the actor comparison and the speakers (default: the bundled
         one; a store's is the one it was prepared with)
-    resampling : :class:`analysis.stats.Resampling` for every interval and test
+    resampling : :class:`analysis.measures.stats.Resampling` for every interval and test
     n_boot, random_state : short forms overriding those fields of ``resampling``
     unit : what a document is in the caveat and the tests' sentences ("articles",
         "speeches", "texts": :func:`analysis.settings.nouns`)
@@ -264,7 +264,7 @@ def compare_groups_from_store(
 
     Sentiment, actors and voices from ``store.sentences``, speakers from ``store.quotes``,
     distinctive terms from the stored counts (grouped once), topics from units built of the
-    stored sentences (:func:`analysis.topics.fit_topics_from_store`). Deduplication and the
+    stored sentences (:func:`analysis.measures.topics.fit_topics_from_store`). Deduplication and the
     actor table are the store's. Documents without a value of ``group`` are left out, as
     :func:`compare_groups` leaves them out.
 
@@ -373,7 +373,7 @@ def plot_differences(differences: pd.DataFrame, *, sizes: pd.Series | dict,
     Topics that are not usable are drawn hollow and carry their status, e.g. "(unstable)" or
     "(low coherence)": they are not findings. With more contrasts than fit ``max_rows`` rows per
     panel (dozens of groups each against the rest), only the contrasts of the largest groups are
-    drawn and the title says how many groups are left out (:func:`analysis.stats.top_groups`);
+    drawn and the title says how many groups are left out (:func:`analysis.measures.stats.top_groups`);
     the table saved beside the figure keeps every row.
 
     Examples

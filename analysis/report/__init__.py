@@ -1,0 +1,1 @@
+"""Rendering the notebooks to HTML (``render``) and the findings they record."""
