@@ -42,12 +42,12 @@ def test_kwic_phrase_on_seeds(seed_corpus):
 def test_kwic_context_window():
     corpus = pd.DataFrame({"doc_id": ["a"], "event": ["x"],
                            "text": ["One two three, four five SIX seven eight. Nine ten."]})
-    out = kwic(corpus, "six", window=3)
+    out = kwic(corpus, "six", context_words=3)
     assert out.iloc[0][["left", "match", "right"]].tolist() == [
         "three, four five", "SIX", "seven eight. Nine"]
-    out = kwic(corpus, "one", window=2)
+    out = kwic(corpus, "one", context_words=2)
     assert out.iloc[0]["left"] == "" and out.iloc[0]["right"] == "two three"
-    assert kwic(corpus, "ten", window=0).iloc[0][["left", "right"]].tolist() == ["", ""]
+    assert kwic(corpus, "ten", context_words=0).iloc[0][["left", "right"]].tolist() == ["", ""]
 
 
 def test_kwic_whole_words_possessives_and_variants():
@@ -80,7 +80,7 @@ def test_kwic_other_group_column_and_none(seed_corpus):
 def test_kwic_keeps_hostile_text_as_plain_strings():
     corpus = pd.DataFrame({"doc_id": ["a"], "event": ["x"],
                            "text": ["Officials said <script>alert(1)</script> sanctions work."]})
-    out = kwic(corpus, "sanctions", window=6)
+    out = kwic(corpus, "sanctions", context_words=6)
     assert "<script>" in out.iloc[0]["left"]  # returned verbatim; pandas' HTML repr escapes it
     assert "&lt;script&gt;" in out.to_html()
 
@@ -111,7 +111,7 @@ def test_kwic_view_aligned_on_the_keyword_with_contexts_cut_outside(tmp_path):
         "Short KEY here.",
         f"One two three four five six seven eight nine ten KEY {RIGHT_WORDS} more words.",
     ]})
-    view = kwic_view(corpus, "key", n=None, window=6, width=13, name="kwic_key",
+    view = kwic_view(corpus, "key", n=None, context_words=6, width=13, name="kwic_key",
                        figures_dir=tmp_path)
     rows = view.shown.set_index("doc_id")
     # the words next to the keyword are kept; the ellipsis is on the far end only

@@ -260,7 +260,7 @@ def test_spans_on_news_like_token_soup(words):
 
 # ----------------------------------------------------------------- units
 def test_units_cut_long_paragraphs_into_balanced_windows(seed_corpus):
-    u = units(seed_corpus, max_sentences=8, window=3)
+    u = units(seed_corpus, max_sentences=8, sentences_per_unit=3)
     s = sentences(seed_corpus)
     per_para = s.groupby(["doc_id", "paragraph"]).size()
     for (doc_id, para), n in per_para.items():
@@ -282,11 +282,11 @@ def test_units_cut_long_paragraphs_into_balanced_windows(seed_corpus):
 
 def test_units_window_mode_and_document_without_breaks():
     text = " ".join(f"Sentence number {i} ends here." for i in range(7))
-    assert units(one_doc(text), window=3)["kind"].tolist() == ["paragraph"]  # 7 <= 8
-    got = units(one_doc(text), window=3, max_sentences=6)
+    assert units(one_doc(text), sentences_per_unit=3)["kind"].tolist() == ["paragraph"]  # 7 <= 8
+    got = units(one_doc(text), sentences_per_unit=3, max_sentences=6)
     assert got["n_sentences"].tolist() == [3, 2, 2]
     assert got["first_sentence"].tolist() == [0, 3, 5]
-    got = units(one_doc("Ann sat. Bob ran.\n\nCal hid."), unit="window", window=1)
+    got = units(one_doc("Ann sat. Bob ran.\n\nCal hid."), unit="window", sentences_per_unit=1)
     assert got["text"].tolist() == ["Ann sat.", "Bob ran.", "Cal hid."]
 
 

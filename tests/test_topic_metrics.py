@@ -34,7 +34,7 @@ UNITS = [["a", "b", "c", "d"], ["a", "d"], ["b", "c", "e", "b", "c"], []]
 
 
 def test_npmi_pairs_by_hand():
-    m = npmi_matrix(["a", "b", "c", "d", "e"], UNITS, window=3)
+    m = npmi_matrix(["a", "b", "c", "d", "e"], UNITS, npmi_window=3)
     # (a,b): ln((1/6) / ((2/6)(5/6))) / -ln(1/6) = ln(0.6) / ln(6)
     assert m.loc["a", "b"] == pytest.approx(math.log(0.6) / math.log(6))
     assert m.loc["a", "b"] == pytest.approx(-0.285097, abs=1e-6)
@@ -54,18 +54,18 @@ def test_npmi_window_boundary_matters():
     # With a window of 2 instead of 3, u1 gives {a,b} {b,c} {c,d}: a and d no longer meet
     # in u1 but still meet in u2 (one window {a,d}); N = 3 + 1 + 4 = 8, a in 2, d in 2,
     # together 1 -> ln((1/8) / ((2/8)(2/8))) / ln 8 = ln 2 / ln 8 = 1/3.
-    m = npmi_matrix(["a", "d"], UNITS, window=2)
+    m = npmi_matrix(["a", "d"], UNITS, npmi_window=2)
     assert m.loc["a", "d"] == pytest.approx(1 / 3)
 
 
 def test_npmi_pair_in_every_window_is_one():
     # P(x,y) = 1: the denominator -ln 1 is zero; defined as 1 (complete co-occurrence).
-    m = npmi_matrix(["x", "y"], [["x", "y"], ["y", "x", "x"]], window=10)
+    m = npmi_matrix(["x", "y"], [["x", "y"], ["y", "x", "x"]], npmi_window=10)
     assert m.loc["x", "y"] == 1.0
 
 
 def test_npmi_word_absent_from_reference_is_minus_one():
-    m = npmi_matrix(["a", "zzz"], UNITS, window=3)
+    m = npmi_matrix(["a", "zzz"], UNITS, npmi_window=3)
     assert m.loc["a", "zzz"] == -1.0
 
 
@@ -73,7 +73,7 @@ def test_topic_coherence_is_mean_over_pairs():
     # topic [a, b, e]: (a,b) = ln 0.6/ln 6, (a,e) = -1, (b,e) = ln(1.2)/ln 2 (3 of 6 windows,
     # b in 5, e in 3) -> mean of the three.
     expected = (math.log(0.6) / math.log(6) - 1 + math.log(1.2) / math.log(2)) / 3
-    got = npmi_coherence([["a", "b", "e"], ["b", "c"], ["a"]], UNITS, window=3)
+    got = npmi_coherence([["a", "b", "e"], ["b", "c"], ["a"]], UNITS, npmi_window=3)
     assert got[0] == pytest.approx(expected)
     assert got[0] == pytest.approx(-0.340688, abs=1e-6)
     assert got[1] == pytest.approx(1.0)
@@ -103,7 +103,7 @@ def test_npmi_matches_brute_force_on_random_units():
     rng = np.random.default_rng(3)
     vocab = list("abcdefgh")
     units = [list(rng.choice(vocab, size=int(rng.integers(0, 25)))) for _ in range(30)]
-    m = npmi_matrix(vocab, units, window=5)
+    m = npmi_matrix(vocab, units, npmi_window=5)
     for w1, w2 in combinations(vocab, 2):
         assert m.loc[w1, w2] == pytest.approx(_npmi_brute_force(w1, w2, units, 5))
 

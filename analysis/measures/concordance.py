@@ -19,7 +19,7 @@ Examples
 >>> import pandas as pd
 >>> corpus = pd.DataFrame({"doc_id": ["a"], "event": ["x"],
 ...                        "text": ["The West imposed new sanctions on Moscow."]})
->>> kwic(corpus, "sanction*", window=2)[["left", "match", "right"]].to_dict("records")
+>>> kwic(corpus, "sanction*", context_words=2)[["left", "match", "right"]].to_dict("records")
 [{'left': 'imposed new', 'match': 'sanctions', 'right': 'on Moscow'}]
 """
 
@@ -132,7 +132,7 @@ def kwic(
     corpus: pd.DataFrame,
     pattern: str,
     *,
-    window: int = 8,
+    context_words: int = 8,
     group: str | None = config.DEFAULT_GROUP,
     variants: bool = True,
 ) -> pd.DataFrame:
@@ -143,7 +143,7 @@ def kwic(
     corpus : DataFrame with ``doc_id``, ``text`` (and the ``group`` column)
     pattern : a word ("sanctions"), a phrase ("peace plan") or a glob ("sanction*",
         "re?elect*"), matched case-insensitively on whole words of the clean text
-    window : words of context on each side (punctuation between them is kept)
+    context_words : words of context on each side (punctuation between them is kept)
     group : grouping column copied to the output; ``None`` for none
     variants : also match spelling variants the vocabulary merges into the pattern
 
@@ -160,13 +160,13 @@ def kwic(
     >>> import pandas as pd
     >>> corpus = pd.DataFrame({"doc_id": ["a", "b"], "event": ["x", "y"],
     ...     "text": ["China's peace plan was criticized.", "A cease-fire, then a ceasefire."]})
-    >>> kwic(corpus, "peace plan", window=1)[["doc_id", "left", "match", "right"]].to_dict("records")
+    >>> kwic(corpus, "peace plan", context_words=1)[["doc_id", "left", "match", "right"]].to_dict("records")
     [{'doc_id': 'a', 'left': "China's", 'match': 'peace plan', 'right': 'was'}]
-    >>> kwic(corpus, "ceasefire", window=1)["match"].tolist()
+    >>> kwic(corpus, "ceasefire", context_words=1)["match"].tolist()
     ['cease-fire', 'ceasefire']
     """
-    if int(window) < 0:
-        raise ValueError(f"window must be 0 or more words, not {window!r}")
+    if int(context_words) < 0:
+        raise ValueError(f"context_words must be 0 or more words, not {context_words!r}")
     corpus = corpus_for_counts(corpus, group=group, dedupe=False)
     rx = pattern_regex(pattern, variants=variants)
     rows = []
@@ -182,9 +182,9 @@ def kwic(
         for m in hits:
             s, e = m.start(), m.end()
             i0 = bisect_right(ends, s)  # first word ending after the match start
-            left_from = starts[max(i0 - window, 0)] if window and i0 > 0 else s
+            left_from = starts[max(i0 - context_words, 0)] if context_words and i0 > 0 else s
             j0 = bisect_left(starts, e)  # first word starting at/after the match end
-            right_to = ends[min(j0 + window, len(ends)) - 1] if window and j0 < len(ends) else e
+            right_to = ends[min(j0 + context_words, len(ends)) - 1] if context_words and j0 < len(ends) else e
             rows.append({
                 "doc_id": doc_id,
                 "group": grp,
@@ -351,7 +351,7 @@ def kwic_view(
     pattern: str,
     *,
     n: int | None = 10,
-    window: int = 8,
+    context_words: int = 8,
     width: int = 60,
     group: str | None = config.DEFAULT_GROUP,
     variants: bool = True,
@@ -370,7 +370,7 @@ def kwic_view(
 
     Parameters
     ----------
-    corpus, pattern, window, group, variants : as for :func:`kwic`
+    corpus, pattern, context_words, group, variants : as for :func:`kwic`
     n : lines shown; ``None`` shows every line
     width : most characters of each context shown
     max_per_doc : most lines shown from one document
@@ -389,7 +389,7 @@ def kwic_view(
     >>> corpus = pd.DataFrame({"doc_id": ["a", "b"], "event": ["x", "y"], "text": [
     ...     "Last year the West imposed new sanctions on Moscow and its banks.",
     ...     "Sanctions hurt. Then more sanctions followed."]})
-    >>> view = kwic_view(corpus, "sanctions", n=2, window=4, width=14)
+    >>> view = kwic_view(corpus, "sanctions", n=2, context_words=4, width=14)
     >>> print(view)  # doctest: +NORMALIZE_WHITESPACE
     2 of 3 lines from 2 of 2 documents shown (spread over the documents, random_state 0).
     doc_id  event            left  match      right
@@ -398,7 +398,7 @@ def kwic_view(
     >>> len(view.lines)  # every line, contexts uncut
     3
     """
-    lines = kwic(corpus, pattern, window=window, group=group, variants=variants)
+    lines = kwic(corpus, pattern, context_words=context_words, group=group, variants=variants)
     path = save_table(lines, name, figures_dir=figures_dir) if name is not None else None
     shown = sample_lines(lines, n=n, max_per_doc=max_per_doc, random_state=random_state)
     shown = shown.assign(

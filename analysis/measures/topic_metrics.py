@@ -8,8 +8,8 @@ Formulas
 --------
 **NPMI coherence** (Bouma 2009; Lau, Newman & Baldwin 2014; Röder, Both & Hinneburg 2015).
 Each unit's token sequence (stop words already removed, phrases one token) is cut into
-overlapping windows of ``window`` consecutive tokens: a unit of ``L`` tokens gives
-``max(1, L - window + 1)`` windows (a unit shorter than the window is one window; an empty unit
+overlapping windows of ``npmi_window`` consecutive tokens: a unit of ``L`` tokens gives
+``max(1, L - npmi_window + 1)`` windows (a unit shorter than the window is one window; an empty unit
 gives none). Windows never cross units. With ``N`` windows in all,
 ``P(w) = #windows containing w / N`` and ``P(wi, wj) = #windows containing both / N``, and
 
@@ -80,17 +80,17 @@ RECOVERY_JACCARD: float = 1.0 / 3.0
 
 
 def _window_incidence(
-    words: Sequence[str], token_lists: Sequence[Sequence[str]], window: int
+    words: Sequence[str], token_lists: Sequence[Sequence[str]], npmi_window: int
 ) -> tuple[sparse.csr_matrix, int]:
     """Binary windows x words incidence matrix and the total number of windows.
 
     Vectorised: each occurrence of a listed word at local position q of a unit with n windows
-    lies in the windows starting at max(0, q - window + 1) .. min(q, n - 1).
+    lies in the windows starting at max(0, q - npmi_window + 1) .. min(q, n - 1).
     """
-    if window < 1:
-        raise ValueError(f"window must be a positive number of tokens, got {window!r}")
+    if npmi_window < 1:
+        raise ValueError(f"npmi_window must be a positive number of tokens, got {npmi_window!r}")
     lengths = np.fromiter((len(t) for t in token_lists), dtype=np.int64, count=len(token_lists))
-    n_win = np.where(lengths > 0, np.maximum(1, lengths - window + 1), 0)
+    n_win = np.where(lengths > 0, np.maximum(1, lengths - npmi_window + 1), 0)
     n_windows = int(n_win.sum())
     n_words = len(words)
     if n_windows == 0 or n_words == 0:
@@ -106,7 +106,7 @@ def _window_incidence(
         return sparse.csr_matrix((n_windows, n_words), dtype=np.int64), n_windows
     unit = unit_of[pos]
     q = pos - unit_start[unit]
-    lo = np.maximum(0, q - window + 1)
+    lo = np.maximum(0, q - npmi_window + 1)
     hi = np.minimum(q, n_win[unit] - 1)
     count = hi - lo + 1
     starts = np.repeat(win_offset[unit] + lo, count)
@@ -122,7 +122,7 @@ def _window_incidence(
 
 
 def npmi_matrix(
-    words: Sequence[str], token_lists: Sequence[Sequence[str]], *, window: int = NPMI_WINDOW
+    words: Sequence[str], token_lists: Sequence[Sequence[str]], *, npmi_window: int = NPMI_WINDOW
 ) -> pd.DataFrame:
     """Pairwise NPMI of ``words`` from sliding windows over ``token_lists``.
 
@@ -132,7 +132,7 @@ def npmi_matrix(
         Distinct words (tokens as produced by the tokenizer; a phrase is one token).
     token_lists : sequence of sequences of str
         One token sequence per unit (paragraph); windows never cross units.
-    window : int
+    npmi_window : int
         Window length in tokens (see the module docstring for the counting rule).
 
     Returns
@@ -143,7 +143,7 @@ def npmi_matrix(
 
     Examples
     --------
-    >>> m = npmi_matrix(["a", "b", "c"], [["a", "b"], ["a", "c"], ["b"]], window=10)
+    >>> m = npmi_matrix(["a", "b", "c"], [["a", "b"], ["a", "c"], ["b"]], npmi_window=10)
     >>> round(float(m.loc["a", "b"]), 4)  # ln((1/3)/((2/3)(2/3))) / -ln(1/3)
     -0.2619
     >>> float(m.loc["b", "c"])
@@ -152,7 +152,7 @@ def npmi_matrix(
     words = list(words)
     if len(set(words)) != len(words):
         raise ValueError("npmi_matrix needs distinct words")
-    inc, n_windows = _window_incidence(words, token_lists, window)
+    inc, n_windows = _window_incidence(words, token_lists, npmi_window)
     co = (inc.T @ inc).toarray().astype(float)
     out = np.full(co.shape, -1.0)
     if n_windows > 0:
@@ -170,7 +170,7 @@ def npmi_coherence(
     topics: Sequence[Sequence[str]],
     token_lists: Sequence[Sequence[str]],
     *,
-    window: int = NPMI_WINDOW,
+    npmi_window: int = NPMI_WINDOW,
 ) -> np.ndarray:
     """Mean pairwise NPMI of each topic's top words (sliding-window probabilities).
 
@@ -180,7 +180,7 @@ def npmi_coherence(
         Top words of each topic.
     token_lists : sequence of sequences of str
         The reference units' token sequences (usually the units the model was fitted on).
-    window : int
+    npmi_window : int
         Window length in tokens.
 
     Returns
@@ -195,7 +195,7 @@ def npmi_coherence(
     [1.0, -1.0]
     """
     vocab = sorted(set(chain.from_iterable(topics)))
-    m = npmi_matrix(vocab, token_lists, window=window).to_numpy()
+    m = npmi_matrix(vocab, token_lists, npmi_window=npmi_window).to_numpy()
     index = {w: i for i, w in enumerate(vocab)}
     out = np.full(len(topics), np.nan)
     for t, words in enumerate(topics):

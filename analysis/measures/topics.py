@@ -336,7 +336,7 @@ class TopicModel:
         min_df: int | float = 2,
         max_df: int | float = 0.95,
         max_sentences: int = 8,
-        window: int = NPMI_WINDOW,
+        npmi_window: int = NPMI_WINDOW,
         labels: Mapping[int, str] | None = None,
         random_state: int = config.RANDOM_STATE,
     ) -> None:
@@ -353,7 +353,7 @@ class TopicModel:
         self.min_df = min_df
         self.max_df = max_df
         self.max_sentences = max_sentences
-        self.window = window
+        self.npmi_window = npmi_window
         self.labels = labels
         self.random_state = random_state
 
@@ -619,7 +619,7 @@ class TopicModel:
             components=h_norm,
             unit_weights=w,
             top=top,
-            coherence=npmi_coherence(top, tokens, window=int(self.window)),
+            coherence=npmi_coherence(top, tokens, npmi_window=int(self.npmi_window)),
             stability=topic_stability(top, replicate_top),
             recovered=topic_recovery(top, replicate_top),
             share=share,
@@ -1271,7 +1271,7 @@ def fit_topics(
     min_df: int | float = 2,
     max_df: int | float = 0.95,
     max_sentences: int = 8,
-    window: int = NPMI_WINDOW,
+    npmi_window: int = NPMI_WINDOW,
     labels: Mapping[int, str] | None = None,
     random_state: int = config.RANDOM_STATE,
     sents: pd.DataFrame | None = None,
@@ -1312,7 +1312,7 @@ def fit_topics(
         float: share of units).
     max_sentences : int, default 8
         Longer paragraphs are cut into windows of about three sentences.
-    window : int, default 10
+    npmi_window : int, default 10
         Sliding-window length (tokens) for NPMI coherence.
     labels : mapping of int -> str, optional
         Topic labels overriding the automatic ones.
@@ -1340,7 +1340,7 @@ def fit_topics(
     return TopicModel(
         group=group, k=k, method=method, unit=unit, k_range=k_range, n_seeds=n_seeds,
         selection_seeds=selection_seeds, sample_size=sample_size, top_n=top_n, dedupe=dedupe, min_df=min_df, max_df=max_df, max_sentences=max_sentences,
-        window=window, labels=labels, random_state=random_state,
+        npmi_window=npmi_window, labels=labels, random_state=random_state,
     ).fit(corpus, sents=sents)
 
 

@@ -28,7 +28,7 @@ Sentences
     Sentence ``start``/``end`` are offsets into the clean ``text``: ``text[start:end]`` is
     the sentence, leading/trailing whitespace excluded, and sentences never overlap.
 Units
-    Paragraphs for the topic model, cut into windows of about ``window`` sentences when a
+    Paragraphs for the topic model, cut into windows of about ``sentences_per_unit`` sentences when a
     paragraph is longer than ``max_sentences`` sentences (which also covers documents with
     no paragraph breaks at all), or always windows with ``unit="window"``.
 
@@ -528,7 +528,7 @@ def quoted_shares(text: str, spans: list[tuple[int, int]],
 
 # --------------------------------------------------------------------------- units
 def units(corpus: pd.DataFrame, *, group: str | None = config.DEFAULT_GROUP,
-          unit: str = "paragraph", window: int = 3, max_sentences: int = 8,
+          unit: str = "paragraph", sentences_per_unit: int = 3, max_sentences: int = 8,
           train: bool = True, sents: pd.DataFrame | None = None) -> pd.DataFrame:
     """Text units for topic models: paragraphs, or windows of consecutive sentences.
 
@@ -542,9 +542,9 @@ def units(corpus: pd.DataFrame, *, group: str | None = config.DEFAULT_GROUP,
         ``"paragraph"``: one unit per paragraph, except that a paragraph of more than
         ``max_sentences`` sentences (e.g. a document without paragraph breaks) is cut into
         windows. ``"window"``: every paragraph is cut into windows.
-    window : int, default 3
+    sentences_per_unit : int, default 3
         Target sentences per window. A paragraph of ``n`` sentences becomes
-        ``ceil(n / window)`` consecutive windows whose sizes differ by at most one; windows
+        ``ceil(n / sentences_per_unit)`` consecutive windows whose sizes differ by at most one; windows
         never cross a paragraph break.
     max_sentences : int, default 8
         Longest paragraph kept whole with ``unit="paragraph"``.
@@ -572,8 +572,8 @@ def units(corpus: pd.DataFrame, *, group: str | None = config.DEFAULT_GROUP,
     """
     if unit not in ("paragraph", "window"):
         raise CorpusError(f"unit={unit!r} is not supported; use 'paragraph' or 'window'.")
-    if int(window) < 1 or int(max_sentences) < 1:
-        raise CorpusError("window and max_sentences must be positive integers.")
+    if int(sentences_per_unit) < 1 or int(max_sentences) < 1:
+        raise CorpusError("sentences_per_unit and max_sentences must be positive integers.")
     gname = group if group is not None else "group"
     if sents is None:
         sents = sentences(corpus, group=group, train=train)
@@ -601,7 +601,7 @@ def units(corpus: pd.DataFrame, *, group: str | None = config.DEFAULT_GROUP,
         if unit == "paragraph" and n <= max_sentences:
             chunks, kind = [(a, b)], "paragraph"
         else:
-            k = -(-n // int(window))
+            k = -(-n // int(sentences_per_unit))
             sizes = np.full(k, n // k) + (np.arange(k) < n % k)
             edges = a + np.concatenate([[0], np.cumsum(sizes)])
             chunks, kind = list(zip(edges[:-1].tolist(), edges[1:].tolist(), strict=True)), \
