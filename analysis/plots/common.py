@@ -157,16 +157,18 @@ def group_title(text: str, sizes: Mapping[str, int] | pd.Series, *, unit: str = 
     --------
     >>> group_title("Sentence sentiment", {"2023-moscow": 3, "2024-beijing": 2})
     'Sentence sentiment\\n2023-moscow n = 3 vs 2024-beijing n = 2 documents'
+    >>> group_title("Tone", {"a": 5000, "b": 12000})  # thousands as on the axes
+    'Tone\\na n = 5,000 vs b n = 12,000 documents'
     >>> group_title("Tone", {f"s{i}": i for i in range(1, 8)})
     'Tone\\n7 groups, 28 documents; largest: s7 n = 7, s6 n = 6, s5 n = 5, ...'
     """
     items = [(str(k), int(v)) for k, v in dict(sizes).items()]
     if len(items) <= max_named:
-        parts = [f"{k} n = {v}" for k, v in items]
+        parts = [f"{k} n = {v:,}" for k, v in items]
         return f"{text}\n{' vs '.join(parts)} {unit}"
     top = sorted(items, key=lambda kv: (-kv[1], kv[0]))[:3]
     total = sum(v for _, v in items)
-    named = ", ".join(f"{k} n = {v}" for k, v in top)
+    named = ", ".join(f"{k} n = {v:,}" for k, v in top)
     return f"{text}\n{len(items)} groups, {total:,} {unit}; largest: {named}, ..."
 
 
@@ -433,7 +435,7 @@ def plot_group_estimates(
                                    s=float(np.clip(60.0 / np.sqrt(pts.size), 3.0, 28.0)),
                                    alpha=float(np.clip(6.0 / np.sqrt(pts.size), 0.08, 0.9)),
                                    zorder=2)
-                label = f"{g} (n = {int(r['n_docs'])})"
+                label = f"{g} (n = {int(r['n_docs']):,})"
                 labels.append(label if f is None else f"{f}: {label}")
                 ticks.append(y)
                 y += 1
