@@ -14,12 +14,14 @@ Examples
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Sequence
 from typing import Any, Protocol
 
+import numpy as np
 import pandas as pd
 
-__all__ = ["SUMMARY_COLUMNS", "StageSource", "stage_table"]
+__all__ = ["SUMMARY_COLUMNS", "StageSource", "sample_documents", "stage_table"]
 
 #: Per-document counts a prepared store adds to its documents table (not corpus columns).
 SUMMARY_COLUMNS: tuple[str, ...] = ("n_sentences", "n_quotes", "n_mentions", "n_tokens")
@@ -97,3 +99,60 @@ def stage_table(store: StageSource, table: str, *, group: str | None = None) -> 
     out.insert(where, group, values.reindex(frame["doc_id"].to_numpy()).to_numpy())
     out[group] = out[group].astype(docs[group].dtype)
     return out
+
+
+def sample_documents(documents: pd.DataFrame, *, group: str, max_documents: int,
+                     random_state: int = 0) -> np.ndarray:
+    """Which documents a reproducible, group-stratified sample of ``max_documents`` keeps.
+
+    Each document gets a key, the first 8 bytes of ``sha256(f"{random_state}:{doc_id}")``;
+    every group (documents without a group form one more stratum) keeps its share of
+    ``max_documents`` (largest remainders, so the shares sum to ``max_documents``), filled
+    with its documents of the smallest keys. The sample depends only on the documents' ids,
+    groups and ``random_state``: not on their order, on how a store is cut into parts or on
+    the number of workers. With no more documents than ``max_documents`` every document is
+    kept.
+
+    Parameters
+    ----------
+    documents : DataFrame with ``doc_id`` and ``group`` (one row per document)
+    group : grouping column
+    max_documents : size of the sample (at least 1)
+    random_state : seed of the keys
+
+    Returns
+    -------
+    Boolean array, one per row of ``documents``: kept or not.
+
+    Examples
+    --------
+    >>> docs = pd.DataFrame({"doc_id": list("abcdef"), "g": ["x"] * 4 + ["y"] * 2})
+    >>> keep = sample_documents(docs, group="g", max_documents=3)
+    >>> int(keep.sum()), int(keep[:4].sum()), int(keep[4:].sum())
+    (3, 2, 1)
+    >>> bool((sample_documents(docs.iloc[::-1], group="g", max_documents=3)[::-1] == keep).all())
+    True
+    """
+    if isinstance(max_documents, bool) or not isinstance(max_documents, (int, np.integer)) \
+            or max_documents < 1:
+        raise ValueError(f"max_documents must be a whole number of at least 1, got "
+                         f"{max_documents!r}.")
+    n = len(documents)
+    if n <= max_documents:
+        return np.ones(n, dtype=bool)
+    keys = np.fromiter(
+        (int.from_bytes(hashlib.sha256(f"{random_state}:{d}".encode()).digest()[:8], "big")
+         for d in documents["doc_id"].astype(str)), dtype=np.uint64, count=n)
+    codes, _ = pd.factorize(documents[group], use_na_sentinel=False)
+    sizes = np.bincount(codes)
+    exact = sizes * (max_documents / n)
+    quota = np.floor(exact).astype(np.int64)
+    short = max_documents - int(quota.sum())
+    # largest remainders first; ties to the larger group, then to the first group met
+    order = np.lexsort((np.arange(len(sizes)), -sizes, -(exact - quota)))
+    quota[order[:short]] += 1
+    rank = np.empty(n, dtype=np.int64)
+    by = np.lexsort((keys, codes))  # by group, then key
+    starts = np.concatenate([[0], np.cumsum(sizes)[:-1]])
+    rank[by] = np.arange(n) - np.repeat(starts, sizes)
+    return rank < quota[codes]
