@@ -58,6 +58,7 @@ def paragraph_pool(source: str | Path | None = None) -> list[str]:
 def synthetic_corpus(n_docs: int, *, n_groups: int = 2, group: str = "group",
                      words_per_doc: int = 835, syndicated: float = 0.0,
                      wire_stories: int = 20, source: str | Path | None = None,
+                     vary: float = 0.0,
                      random_state: int = config.RANDOM_STATE) -> pd.DataFrame:
     """A corpus of ``n_docs`` news-length texts in ``n_groups`` groups.
 
@@ -79,6 +80,13 @@ def synthetic_corpus(n_docs: int, *, n_groups: int = 2, group: str = "group",
         Number of distinct wire stories.
     source : str or Path, optional
         Folder of ``.txt`` files whose paragraphs are resampled (default: the seeds).
+    vary : float, default 0.0
+        Share of the words of each resampled paragraph (not of the wire stories) replaced by
+        pseudo-words drawn from a Zipf distribution (exponent 1.3) over
+        :data:`VARY_LEXICON` made-up word forms, so that the vocabulary keeps growing with the
+        corpus as a real one does (a resampled paragraph otherwise repeats whole sentences:
+        the vocabulary and the distinct n-grams stop at the pool's). 0 gives exactly the corpus
+        of earlier versions.
     random_state : int
         Seed; the same arguments give the same corpus.
 
@@ -93,12 +101,23 @@ def synthetic_corpus(n_docs: int, *, n_groups: int = 2, group: str = "group",
     >>> c = synthetic_corpus(4, syndicated=1.0, wire_stories=1, words_per_doc=100)
     >>> int(c["text"].str.split("\\n\\n").str[0].nunique())
     1
+    >>> plain = synthetic_corpus(4, words_per_doc=100)
+    >>> varied = synthetic_corpus(4, words_per_doc=100, vary=0.2)
+    >>> (varied["text"].str.split().str.len() == plain["text"].str.split().str.len()).all()
+    np.True_
+    >>> bool((varied["text"] != plain["text"]).all())
+    True
     """
     if n_docs < 1 or n_groups < 1:
         raise ValueError("synthetic_corpus: n_docs and n_groups must be at least 1")
     if not 0.0 <= syndicated <= 1.0:
         raise ValueError(f"synthetic_corpus: syndicated={syndicated} must lie in [0, 1]")
+    if not 0.0 <= vary <= 1.0:
+        raise ValueError(f"synthetic_corpus: vary={vary} must lie in [0, 1]")
     rng = np.random.default_rng(random_state)
+    # a second stream, so that vary=0 draws exactly the paragraphs of earlier versions
+    swap = np.random.default_rng([random_state, 1]) if vary > 0 else None
+    lexicon = _pseudo_words() if vary > 0 else []
     pool = paragraph_pool(source)
     lengths = np.array([len(p.split()) for p in pool])
     wires = [[pool[i] for i in rng.choice(len(pool), size=3, replace=False)]
@@ -115,7 +134,7 @@ def synthetic_corpus(n_docs: int, *, n_groups: int = 2, group: str = "group",
         while words < words_per_doc:
             picks = rng.integers(len(pool), size=per_doc)
             for j in picks:
-                paras.append(pool[j])
+                paras.append(pool[j] if swap is None else _varied(pool[j], vary, swap, lexicon))
                 words += int(lengths[j])
                 if words >= words_per_doc:
                     break
@@ -123,6 +142,34 @@ def synthetic_corpus(n_docs: int, *, n_groups: int = 2, group: str = "group",
         texts.append("\n\n".join(paras))
         groups.append(f"g{i % n_groups + 1}")
     return pd.DataFrame({"doc_id": ids, "text": texts, group: groups})
+
+
+#: Number of made-up word forms ``synthetic_corpus(vary=...)`` draws from.
+VARY_LEXICON = 249_600
+_ONSETS = ("b", "d", "f", "g", "k", "l", "m", "n", "p", "r", "s", "t", "v", "z", "br", "tr",
+           "st", "kl", "gr", "sh")
+_VOWELS = ("a", "e", "i", "o", "u", "ai", "ou", "ea")
+
+
+def _pseudo_words() -> list[str]:
+    """``VARY_LEXICON`` distinct pronounceable forms of two or three syllables, fixed order."""
+    syllables = [o + v for o in _ONSETS for v in _VOWELS]  # 160
+    words = [a + b for a in syllables for b in syllables]  # 25,600
+    words += [a + b + c for a in syllables[:40] for b in syllables for c in syllables[:35]]
+    return words  # 25,600 + 224,000
+
+
+def _varied(paragraph: str, share: float, rng: np.random.Generator, lexicon: list[str]) -> str:
+    """``paragraph`` with a ``share`` of its words replaced by Zipf-drawn pseudo-words."""
+    words = paragraph.split(" ")
+    k = int(rng.binomial(len(words), share))
+    if not k:
+        return paragraph
+    where = rng.choice(len(words), size=k, replace=False)
+    draws = (rng.zipf(1.3, size=k) - 1) % len(lexicon)
+    for pos, idx in zip(where.tolist(), draws.tolist(), strict=True):
+        words[pos] = lexicon[idx]
+    return " ".join(words)
 
 
 def write_corpus(corpus: pd.DataFrame, folder: str | Path, *, fmt: str = "txt",
