@@ -4,6 +4,13 @@
     .venv/bin/python benchmarks/bench.py --docs 1000 --report   # ... and the full HTML report
     .venv/bin/python benchmarks/bench.py --docs 10000 --skip topics_auto
     .venv/bin/python benchmarks/bench.py --docs 100000 --workers 2   # prepare on Dask
+    .venv/bin/python benchmarks/bench.py --docs 40000 --vary 0.15 --measures  # client memory
+
+With ``--measures`` a store of the generated articles is prepared (``--jobs 2``, or on a local
+cluster with ``--workers N``) and each measure after ``prepare`` runs on it in a fresh process:
+the table gives its wall seconds and the peak RSS of that process, beside reading the whole
+sentences table or count matrix (what the measures no longer do). ``--vary`` replaces a share
+of the words by pseudo-words so that the vocabulary grows with the corpus as a real one does.
 
 With ``--workers N`` the benchmark is ``prepare`` at scale instead: the articles are written as
 Parquet files of ``--part-docs`` articles each (``parts/part-00000.parquet`` ...), prepared by
@@ -213,25 +220,37 @@ def _peaks(cmd: list[str]) -> dict:
             "returncode": proc.returncode, "log": log}
 
 
-def run_cluster(args: argparse.Namespace, argv: list[str] | None) -> int:
-    """prepare on a local Dask cluster of ``args.workers`` against one process on a slice."""
+def _write_parts(args: argparse.Namespace, work: Path, argv: list[str] | None) -> tuple[Path, int]:
+    """The generated articles as Parquet files of ``args.part_docs`` (kept between runs)."""
     from analysis.corpus.synthetic import synthetic_corpus
 
-    work = Path(args.work or tempfile.mkdtemp(prefix="bench-dask-"))
     parts = work / "parts"
     parts.mkdir(parents=True, exist_ok=True)
     n_parts = -(-args.docs // args.part_docs)
-    if len(list(parts.glob("part-*.parquet"))) != n_parts:
-        corpus = synthetic_corpus(args.docs, syndicated=args.syndicated)
+    stamp = parts / "generated.json"
+    wanted = json.dumps({"docs": args.docs, "part_docs": args.part_docs,
+                         "syndicated": args.syndicated, "vary": args.vary})
+    if not stamp.exists() or stamp.read_text() != wanted:
+        for old in parts.glob("part-*.parquet"):
+            old.unlink()
+        corpus = synthetic_corpus(args.docs, syndicated=args.syndicated, vary=args.vary)
         for k in range(n_parts):
             corpus.iloc[k * args.part_docs:(k + 1) * args.part_docs].to_parquet(
                 parts / f"part-{k:05d}.parquet", index=False)
         del corpus
+        stamp.write_text(wanted)
     mb = sum(p.stat().st_size for p in parts.glob("*.parquet")) / 1e6
-    print(f"# {args.docs:,} generated articles in {n_parts} Parquet files of {args.part_docs:,} "
-          f"({mb:.0f} MB compressed); {os.cpu_count()} cores; Python "
-          f"{platform.python_version()}; load average {os.getloadavg()[0]:.1f}")
+    print(f"# {args.docs:,} generated articles ({args.vary:.0%} of words varied) in {n_parts} "
+          f"Parquet files of {args.part_docs:,} ({mb:.0f} MB compressed); {os.cpu_count()} "
+          f"cores; Python {platform.python_version()}; load average {os.getloadavg()[0]:.1f}")
     print(f"# {' '.join(['python', 'benchmarks/bench.py', *(argv or sys.argv[1:])])}\n")
+    return parts, n_parts
+
+
+def run_cluster(args: argparse.Namespace, argv: list[str] | None) -> int:
+    """prepare on a local Dask cluster of ``args.workers`` against one process on a slice."""
+    work = Path(args.work or tempfile.mkdtemp(prefix="bench-dask-"))
+    parts, n_parts = _write_parts(args, work, argv)
     base = [sys.executable, "-m", "analysis", "prepare", "--group", "group", "--force"]
     n_slice = min(-(-args.slice // args.part_docs), n_parts)
     runs = {
@@ -270,6 +289,73 @@ def run_cluster(args: argparse.Namespace, argv: list[str] | None) -> int:
     return status
 
 
+# measure name -> code run in a fresh process on the store (sys.argv[1]); each prints nothing
+MEASURES: dict[str, str] = {
+    "open the store, read the groups": """
+docs = st.document_columns(["doc_id", st.group])
+""",
+    "whole sentences table (not used by the measures)": """
+frame = st.sentences
+""",
+    "whole count matrix (not used by the measures)": """
+dtm = st.counts
+""",
+    "term_frequencies_from_store": """
+from analysis.measures.terms import term_frequencies_from_store
+term_frequencies_from_store(st, ngram_range=(1, 3), min_count=2)
+""",
+    "keyness_from_store": """
+from analysis.measures.keyness import keyness_from_store
+keyness_from_store(st, min_count=3)
+""",
+}
+
+MEASURE_PRELUDE = """
+import sys, warnings
+warnings.simplefilter("ignore")
+from analysis.store import open_store
+st = open_store(sys.argv[1])
+"""
+
+
+def run_measures(args: argparse.Namespace, argv: list[str] | None) -> int:
+    """prepare a store of the generated articles, then each measure in a fresh process."""
+    work = Path(args.work or tempfile.mkdtemp(prefix="bench-measures-"))
+    parts, _ = _write_parts(args, work, argv)
+    store = work / "store"
+    prep = [sys.executable, "-m", "analysis", "prepare", "--group", "group", "--force",
+            "--source", str(parts / "*.parquet"), "--store", str(store)]
+    prep += ["--workers", str(args.workers)] if args.workers else ["--jobs", "2"]
+    print("| step | wall s | peak RSS client (MB) | peak RSS per worker (MB) |")
+    print("| --- | ---: | ---: | ---: |")
+    status = 0
+    steps = [("prepare", prep)] + [
+        (name, [sys.executable, "-c", MEASURE_PRELUDE + code, str(store)])
+        for name, code in MEASURES.items() if name not in args.skip_measures]
+    for name, cmd in steps:
+        res = _peaks(cmd)
+        if res["returncode"] != 0:
+            tail = res["log"].strip().splitlines()[-1:] or ["?"]
+            print(f"| {name} | failed: {tail[0][:160]} | | |", flush=True)
+            status = 1
+            if name == "prepare":
+                return status
+            continue
+        worker = (f"{res['worker_mb']:.0f}" if name == "prepare" and args.workers
+                  else "(none)")
+        print(f"| {name} | {res['seconds']:.1f} | {res['client_mb']:.0f} | {worker} |",
+              flush=True)
+        if name == "prepare":
+            import json as _json
+
+            manifest = _json.loads((store / "manifest.json").read_text())
+            sizes = {k: v.get("rows") for k, v in manifest["tables"].items()}
+            print(f"| (store: {sizes}, counts {manifest['counts'].get('nonzero', '?'):,} "
+                  "non-zero cells) | | | |", flush=True)
+    print(f"\n# load average after {os.getloadavg()[0]:.1f}")
+    return status
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--docs", type=int, default=1000, help="number of articles (1000)")
@@ -286,14 +372,24 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--slice", type=int, default=10_000,
                         help="with --workers: articles prepared in one process (10000)")
     parser.add_argument("--verbose", action="store_true", help="with --workers: prepare's log")
+    parser.add_argument("--vary", type=float, default=0.0,
+                        help="share of words replaced by pseudo-words, so the vocabulary grows "
+                             "with the corpus (synthetic_corpus(vary=...); 0)")
+    parser.add_argument("--measures", action="store_true",
+                        help="prepare a store (--jobs 2, or --workers N), then the peak RSS of "
+                             "each measure read from it, each in a fresh process")
+    parser.add_argument("--skip-measures", nargs="*", default=[], choices=sorted(MEASURES),
+                        help="with --measures: measures to leave out")
     args = parser.parse_args(argv)
+    if args.measures:
+        return run_measures(args, argv)
     if args.workers is not None:
         return run_cluster(args, argv)
 
     from analysis.corpus.synthetic import synthetic_corpus, write_corpus
 
     work = Path(args.work or tempfile.mkdtemp(prefix="bench-"))
-    corpus = synthetic_corpus(args.docs, syndicated=args.syndicated)
+    corpus = synthetic_corpus(args.docs, syndicated=args.syndicated, vary=args.vary)
     write_corpus(corpus, work / "texts")
     words = int(corpus["text"].str.split().str.len().sum())
     print(f"# {args.docs:,} generated articles, {words:,} words, "
