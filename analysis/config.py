@@ -39,6 +39,13 @@ DEFAULT_TEXT_COLUMN: str = "text"
 
 #: Seed for every random procedure unless the caller passes ``random_state``.
 RANDOM_STATE: int = 0
+
+#: Most documents whose texts and per-sentence tables a text-level section reads whole; a
+#: larger store gives those sections a reproducible sample of this many
+#: (:func:`analysis.sampling.sample_stages`). The full report of 10,000 generated articles
+#: peaked at 1.35 GB in one process (README, Performance), the largest measured within the
+#: 2 GB the scale issue allows a client.
+MAX_DOCUMENTS: int = 10_000
 #: Bootstrap replicates for intervals.
 N_BOOT: int = 2000
 #: Width of every reported interval.

@@ -243,6 +243,13 @@ def _k(key: str, value: object, where: _Where) -> int | None:
     return n
 
 
+def _count(key: str, value: object, where: _Where) -> int:
+    n = _integer(value)
+    if n is None or n < 1:
+        raise _bad(key, value, where, "a whole number from 1")
+    return n
+
+
 def _seed(key: str, value: object, where: _Where) -> int:
     n = _integer(value)
     if n is None or n < 0:
@@ -294,6 +301,12 @@ _KEYS: dict[str, _Key] = {
     "random_state": _Key(_seed, config.RANDOM_STATE,
                          f"seed for every random procedure (default: {config.RANDOM_STATE})",
                          "N"),
+    "max_documents": _Key(_count, config.MAX_DOCUMENTS,
+                          "most documents whose texts and sentences the text-level sections "
+                          "read whole (examples, audits, passages, sentence plots); above it a "
+                          "reproducible sample of this many, stratified by group (group "
+                          f"measures always use every document; default: {config.MAX_DOCUMENTS})",
+                          "N"),
     "store": _Key(_store, None, "prepared store folder (python -m analysis prepare): reused "
                   "when it was prepared from this corpus with these settings, prepared there "
                   "when it does not exist (default: one folder per corpus and settings under "
@@ -356,6 +369,7 @@ class AnalysisConfig:
     k: int | None = None
     topic_method: str = "nmf"
     random_state: int = config.RANDOM_STATE
+    max_documents: int = config.MAX_DOCUMENTS
     store: str | None = None
     file: str | None = field(default=None, compare=False)
     origins: tuple[tuple[str, str], ...] = field(default=(), compare=False, repr=False)
