@@ -38,6 +38,8 @@ _MODULES: dict[str, tuple[str, ...]] = {
     "measures.sentiment": ('actor_sentiment', 'annotate_sentences', 'ascii_quote_changes', 'document_sentiment', 'group_sentiment', 'GroupSentiment', 'position_sentiment', 'score_sentences', 'sentence_sentiment', 'sentiment_and_quotes', 'voice_sentiment', 'VoiceSentiment',),
     "plots.sentiment": ('plot_actor_sentiment', 'plot_contributions', 'plot_position', 'plot_sentence_distribution', 'plot_voice_sentiment',),
     "measures.structure": ('mention_rates', 'mention_rates_from_store',),
+    "sampling": ('document_table', 'DocumentSample', 'sample_stages',),
+    "stages": ('sample_documents',),
     "store": ('ensure_store', 'is_current', 'open_store', 'prepare', 'Store', 'StoreSettings',),
     "plots.structure": ('plot_speakers',),
     "settings": ('AnalysisConfig', 'load_configured', 'read_config', 'resolve_config',),
