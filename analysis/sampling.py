@@ -26,7 +26,7 @@ True
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
@@ -113,6 +113,14 @@ class DocumentSample:
     def _read(self, table: str, columns: Sequence[str] | None = None) -> pd.DataFrame:
         return self.store.read(table, columns=columns,
                                filters=[("doc_id", "in", list(self.doc_ids))])
+
+    def iter_parts(self, table: str, *, columns: Sequence[str] | None = None,
+                   filters: Any = None) -> Iterator[pd.DataFrame]:
+        """The sampled documents' rows of one table, one part at a time (as
+        :meth:`Store.iter_parts`; ``filters`` are added to the sample's)."""
+        mine = [("doc_id", "in", list(self.doc_ids))]
+        yield from self.store.iter_parts(table, columns=columns,
+                                         filters=mine + list(filters or []))
 
     def document_columns(self, columns: Sequence[str]) -> pd.DataFrame:
         """Some columns of the sampled documents (checked as :meth:`Store.document_columns`)."""

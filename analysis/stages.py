@@ -15,13 +15,13 @@ Examples
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any, Protocol
 
 import numpy as np
 import pandas as pd
 
-__all__ = ["SUMMARY_COLUMNS", "StageSource", "sample_documents", "stage_table"]
+__all__ = ["SUMMARY_COLUMNS", "StageSource", "sample_documents", "stage_parts", "stage_table"]
 
 #: Per-document counts a prepared store adds to its documents table (not corpus columns).
 SUMMARY_COLUMNS: tuple[str, ...] = ("n_sentences", "n_quotes", "n_mentions", "n_tokens")
@@ -60,6 +60,9 @@ class StageSource(Protocol):
 
     def document_columns(self, columns: Sequence[str]) -> pd.DataFrame: ...
 
+    def iter_parts(self, table: str, *, columns: Sequence[str] | None = None,
+                   filters: Any = None) -> Iterator[pd.DataFrame]: ...
+
     def group_counts(self, *, group: str | None = None,
                      ngram_range: tuple[int, int] = (1, 1)) -> Any: ...
 
@@ -84,18 +87,62 @@ def stage_table(store: StageSource, table: str, *, group: str | None = None) -> 
     >>> stage_table(store, "sentences", group="outlet")[["doc_id", "outlet", "sentence"]].values.tolist()
     [['a', 'P', 0], ['a', 'P', 1], ['b', 'Q', 0]]
     """
-    if table not in ("sentences", "quotes", "mentions"):
-        raise ValueError(f"table must be 'sentences', 'quotes' or 'mentions', not {table!r}")
+    _check_table(table)
     frame = getattr(store, table)
     if group is None or group == store.group:
         return frame
+    return _regrouped(frame, store.document_columns(["doc_id", group]), table=table,
+                      group=group, stored=store.group)
+
+
+def stage_parts(store: StageSource, table: str, *, columns: Sequence[str],
+                group: str | None = None) -> Iterator[pd.DataFrame]:
+    """:func:`stage_table` one part file at a time: ``columns`` of each part (``doc_id`` and
+    ``group`` added first), with ``group`` looked up as there; nothing is kept.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from analysis.store import StoreSettings, prepare
+    >>> corpus = pd.DataFrame({"doc_id": ["a", "b"], "event": ["x", "y"],
+    ...                        "outlet": ["P", "Q"], "text": ["One. Two.", "Three."]})
+    >>> store = prepare(corpus, store=tempfile.mkdtemp() + "/s")
+    >>> [p.values.tolist() for p in stage_parts(store, "sentences", columns=["sentence"],
+    ...                                         group="outlet")]
+    [[['a', 'P', 0], ['a', 'P', 1], ['b', 'Q', 0]]]
+    """
+    _check_table(table)
+    group = store.group if group is None else group
+    wanted = [c for c in columns if c not in ("doc_id", group)]
+    if group == store.group:
+        yield from store.iter_parts(table, columns=["doc_id", group, *wanted])
+        return
+    try:   # a group named like a column of the table: the error of stage_table
+        next(store.iter_parts(table, columns=[group]), None)
+    except ValueError:
+        pass
+    else:
+        _regrouped(pd.DataFrame({group: []}), pd.DataFrame(), table=table, group=group,
+                   stored=store.group)
     docs = store.document_columns(["doc_id", group])
+    for part in store.iter_parts(table, columns=["doc_id", store.group, *wanted]):
+        yield _regrouped(part, docs, table=table, group=group, stored=store.group)
+
+
+def _check_table(table: str) -> None:
+    if table not in ("sentences", "quotes", "mentions"):
+        raise ValueError(f"table must be 'sentences', 'quotes' or 'mentions', not {table!r}")
+
+
+def _regrouped(frame: pd.DataFrame, docs: pd.DataFrame, *, table: str, group: str,
+               stored: str) -> pd.DataFrame:
+    """``frame`` with its ``stored`` group column replaced by the documents' ``group``."""
     if group in frame.columns:
         raise ValueError(f"group {group!r} is the name of a column of the store's {table} "
                          "table; rename that column of the corpus and prepare the store again.")
     values = pd.Series(docs[group].to_numpy(), index=pd.Index(docs["doc_id"]))
-    where = frame.columns.get_loc(store.group)
-    out = frame.drop(columns=[store.group])
+    where = frame.columns.get_loc(stored)
+    out = frame.drop(columns=[stored])
     out.insert(where, group, values.reindex(frame["doc_id"].to_numpy()).to_numpy())
     out[group] = out[group].astype(docs[group].dtype)
     return out

@@ -54,3 +54,12 @@ def test_a_missing_column_is_named(store):
     view = sample_stages(store, max_documents=5)
     with pytest.raises(StoreError, match="no_such"):
         view.document_columns(["doc_id", "no_such"])
+
+
+def test_iter_parts_of_a_sample_are_its_rows(store):
+    view = sample_stages(store, max_documents=9, random_state=1)
+    got = pd.concat(list(view.iter_parts("sentences", columns=["doc_id", "compound"])),
+                    ignore_index=True)
+    whole = store.sentences
+    want = whole.loc[whole["doc_id"].isin(set(view.doc_ids)), ["doc_id", "compound"]]
+    pd.testing.assert_frame_equal(got, want.reset_index(drop=True), check_dtype=False)

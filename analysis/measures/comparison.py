@@ -33,10 +33,12 @@ from analysis.errors import CorpusError, CorpusWarning, DesignWarning
 from analysis.measures.keyness import keyness_from_group_counts
 from analysis.measures.sentiment import (
     GroupSentiment,
+    SentimentTables,
     VoiceSentiment,
     actor_sentiment,
     group_sentiment,
     sentiment_and_quotes,
+    sentiment_from_store,
     voice_sentiment,
 )
 from analysis.measures.stats import (
@@ -53,7 +55,7 @@ from analysis.measures.topics import TopicModel, fit_topics_from_stages
 from analysis.plots.common import group_title, style
 from analysis.stages import SUMMARY_COLUMNS, StageSource, stage_table
 from analysis.text.passages import deduplicated
-from analysis.text.quotes import quotes, speaker_counts
+from analysis.text.quotes import quotes, speaker_counts, speaker_counts_from_store
 
 __all__ = ["Comparison", "compare_groups", "compare_groups_from_store", "distinctive_terms",
            "plot_differences", "quoted_speakers"]
@@ -262,7 +264,10 @@ def compare_groups_from_store(
 ) -> Comparison:
     """:func:`compare_groups` from a prepared store: every comparison reads the stored stages.
 
-    Sentiment, actors and voices from ``store.sentences``, speakers from ``store.quotes``,
+    Sentiment, actors and voices from the stored sentences and speakers from the stored
+    quotations, each read one part file at a time and reduced to per-document rows
+    (:func:`analysis.measures.sentiment.sentiment_from_store`,
+    :func:`analysis.text.quotes.speaker_counts_from_store`),
     distinctive terms from the stored counts (grouped once), topics from units built of the
     stored sentences (:func:`analysis.measures.topics.fit_topics_from_store`). Deduplication and the
     actor table are the store's. Documents without a value of ``group`` are left out, as
@@ -285,26 +290,37 @@ def compare_groups_from_store(
     {'2023-moscow': 3, '2024-beijing': 2}
     """
     group = store.group if group is None else group
-    documents = store.documents
+    documents = store.document_columns(["doc_id", group])
     with warnings.catch_warnings():
         warnings.simplefilter("always", DesignWarning)
         check_groups(documents, group=group)
     data = documents.loc[documents[group].notna()]
-    data = data.drop(columns=[c for c in SUMMARY_COLUMNS if c in data.columns])
     sizes = group_sizes(data, group=group)
-    frames = []
-    for table in ("sentences", "quotes"):
-        frame = stage_table(store, table, group=group)
-        frames.append(frame.loc[frame[group].notna()].reset_index(drop=True))
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", CorpusWarning)
         check_groups(data, group=group, min_docs=2)
         gc = store.group_counts(group=group)
-    return _assemble(data, frames[0], frames[1], gc, group=group, sizes=sizes,
-                     dedupe=bool(store.settings.get("dedupe", False)), groups=groups,
-                     top_terms=top_terms, k=k, topic_method=topic_method, n_seeds=n_seeds,
-                     resampling=resampling, n_boot=n_boot, random_state=random_state,
-                     unit=unit)
+    opts = resolve_resampling(resampling, n_boot=n_boot, random_state=random_state)
+    tables = sentiment_from_store(store, group=group, groups=groups, resampling=opts, unit=unit)
+    speakers = speaker_counts_from_store(store, group=group)
+    model = _topics_from_store(store, group=group, k=k, method=topic_method, n_seeds=n_seeds,
+                               random_state=opts.random_state)
+    dedupe = bool(store.settings.get("dedupe", False))
+    return _combine(tables, speakers, gc, model, group=group, sizes=sizes, dedupe=dedupe,
+                    groups=groups, top_terms=top_terms, opts=opts, unit=unit)
+
+
+def _topics_from_store(store: StageSource, *, group: str, **options: object) -> TopicModel:
+    """The topic model of :func:`compare_groups_from_store` (reads the whole stored
+    documents and sentences of the documents with a group)."""
+    documents = store.documents
+    data = documents.loc[documents[group].notna()]
+    data = data.drop(columns=[c for c in SUMMARY_COLUMNS if c in data.columns])
+    scored = stage_table(store, "sentences", group=group)
+    scored = scored.loc[scored[group].notna()].reset_index(drop=True)
+    return fit_topics_from_stages(data, scored, group=group,
+                                  deduplicated=bool(store.settings.get("dedupe", False)),
+                                  **options)
 
 
 def _assemble(data: pd.DataFrame, scored: pd.DataFrame, quote_frame: pd.DataFrame,
@@ -314,10 +330,24 @@ def _assemble(data: pd.DataFrame, scored: pd.DataFrame, quote_frame: pd.DataFram
               random_state: int | None, unit: str) -> Comparison:
     """Every comparison from the stages: documents, scored sentences, quotations, counts."""
     opts = resolve_resampling(resampling, n_boot=n_boot, random_state=random_state)
-    sent = group_sentiment(scored, group=group, groups=groups, resampling=opts, unit=unit)
+    tables = SentimentTables(
+        sentiment=group_sentiment(scored, group=group, groups=groups, resampling=opts,
+                                  unit=unit),
+        actors=actor_sentiment(scored, group=group, resampling=opts),
+        voices=voice_sentiment(scored, group=group, resampling=opts))
     model = fit_topics_from_stages(data, scored, group=group, deduplicated=dedupe, k=k,
                                    method=topic_method, n_seeds=n_seeds,
                                    random_state=opts.random_state)
+    return _combine(tables, speaker_counts(quote_frame, group=group), gc, model, group=group,
+                    sizes=sizes, dedupe=dedupe, groups=groups, top_terms=top_terms, opts=opts,
+                    unit=unit)
+
+
+def _combine(tables: SentimentTables, speakers: pd.DataFrame, gc: GroupCounts,
+             model: TopicModel, *, group: str, sizes: pd.Series, dedupe: bool,
+             groups: Sequence[str] | None, top_terms: int, opts: Resampling,
+             unit: str) -> Comparison:
+    """The :class:`Comparison` of the computed tables (``speakers``: every speaker count)."""
     boot = dict(n_boot=opts.n_boot, level=opts.level, random_state=opts.random_state)
     topic_diff = model.prevalence_difference(group, groups=groups, **boot)
     return Comparison(
@@ -326,13 +356,13 @@ def _assemble(data: pd.DataFrame, scored: pd.DataFrame, quote_frame: pd.DataFram
         caveat=caveat(sizes, pair=groups, resampling=opts, unit=unit),
         distinctive=_distinctive(gc, group=group, top=top_terms, method="log_odds",
                                  dedupe=dedupe),
-        sentiment=sent,
-        actors=actor_sentiment(scored, group=group, resampling=opts),
-        voices=voice_sentiment(scored, group=group, resampling=opts),
-        speakers=_top_speakers(quote_frame, group=group, top=8),
+        sentiment=tables.sentiment,
+        actors=tables.actors,
+        voices=tables.voices,
+        speakers=speakers.groupby(group, sort=True).head(8).reset_index(drop=True),
         topics=model,
         prevalence=model.prevalence(group, **boot),
-        differences=_differences(sent.differences, topic_diff),
+        differences=_differences(tables.sentiment.differences, topic_diff),
         resampling=opts,
     )
 

@@ -56,6 +56,7 @@ from analysis import config
 from analysis.corpus.validation import require_columns
 from analysis.errors import CorpusError
 from analysis.measures import stats
+from analysis.stages import StageSource, stage_parts
 from analysis.text.passages import deduplicated
 from analysis.text.quotes import quotes as find_quotes
 from analysis.text.segment import sentences
@@ -75,6 +76,8 @@ __all__ = [
     "score_sentences",
     "sentence_sentiment",
     "sentiment_and_quotes",
+    "sentiment_from_store",
+    "SentimentTables",
     "vader_analyzer",
     "voice_sentiment",
 ]
@@ -845,9 +848,18 @@ def group_sentiment(
     stats.check_groups(scored, group=group)
     data = _with_flags(scored.dropna(subset=[group]))
     docs = document_sentiment(data, group=group)
+    boot = stats.bootstrap_groups(data, values=[_VALUE_OF[m] for m in MEASURES], group=group,
+                                  groups=groups, weight=weight, key=("sentiment", weight),
+                                  resampling=opts)
+    return _group_tables(docs, boot, sizes=stats.group_sizes(data, group=group), group=group,
+                         groups=groups, opts=opts, unit=unit)
+
+
+def _group_tables(docs: pd.DataFrame, boot: stats.GroupBootstrap, *, sizes: pd.Series,
+                  group: str, groups: Sequence[str] | None, opts: stats.Resampling,
+                  unit: str) -> GroupSentiment:
+    """:class:`GroupSentiment` from the per-document values and the bootstrap of the flags."""
     value_of = {_VALUE_OF[m]: m for m in MEASURES}
-    boot = stats.bootstrap_groups(data, values=list(value_of), group=group, groups=groups,
-                                  weight=weight, key=("sentiment", weight), resampling=opts)
     order = {m: i for i, m in enumerate(MEASURES)}
     summary = boot.estimates.assign(measure=boot.estimates["value"].map(value_of))
     spread = docs.melt(id_vars=[group], value_vars=list(MEASURES), var_name="measure")
@@ -873,8 +885,7 @@ def group_sentiment(
         summary=summary,
         documents=docs,
         differences=differences,
-        caveat=stats.caveat(stats.group_sizes(data, group=group), pair=groups, resampling=opts,
-                            unit=unit),
+        caveat=stats.caveat(sizes, pair=groups, resampling=opts, unit=unit),
     )
 
 
@@ -919,11 +930,22 @@ def _cells(
         shares = part.groupby(group).agg(
             share_positive=("is_positive", "mean"), share_negative=("is_negative", "mean")
         ).reset_index()
-        shares[group] = shares[group].astype(str)
-        est[group] = est[group].astype(str)
-        est = est.merge(shares, on=group, how="left")
-        est.insert(0, by, key)
-        out.append(est)
+        out.append(_cell(est, shares, by=by, key=key, group=group))
+    return _cell_table(out, by=by, group=group, min_docs=min_docs)
+
+
+def _cell(est: pd.DataFrame, shares: pd.DataFrame, *, by: str, key: str,
+          group: str) -> pd.DataFrame:
+    """One value of ``by``: its bootstrap rows (one per group) with the group's shares."""
+    shares[group] = shares[group].astype(str)
+    est[group] = est[group].astype(str)
+    est = est.merge(shares, on=group, how="left")
+    est.insert(0, by, key)
+    return est
+
+
+def _cell_table(out: list[pd.DataFrame], *, by: str, group: str,
+                min_docs: int) -> pd.DataFrame:
     columns = [by, group, "estimate", "ci_low", "ci_high", "share_positive", "share_negative",
                "n_docs", "n_sentences", "few_docs"]
     if not out:
@@ -1071,14 +1093,41 @@ def voice_sentiment(
     voices = _cells(scored, by="voice", **common)
     if "speaker" in scored.columns:
         quoted = scored[(scored["voice"] == "quoted") & scored["speaker"].notna()]
-        counts = quoted["speaker"].astype(str).value_counts()
-        counts = counts.sort_index().sort_values(ascending=False, kind="stable")
-        keep = counts.index[:top_speakers]
+        keep = _top_speakers(quoted["speaker"], top_speakers)
         quoted = quoted[quoted["speaker"].astype(str).isin(keep)]
         speakers = _cells(quoted, by="speaker", **common)
     else:
         speakers = _cells(scored.iloc[:0].assign(speaker=pd.Series(dtype="string")),
                           by="speaker", **common)
+    per_doc = _voice_documents(scored, group=group)
+    return VoiceSentiment(voices=voices, speakers=speakers,
+                          reporter_minus_quoted=_reporter_minus_quoted(voices, group=group),
+                          documents=per_doc)
+
+
+def _top_speakers(speakers: pd.Series, top: int) -> pd.Index:
+    """The ``top`` speakers of the most quoted sentences (ties by name)."""
+    return _top_of(speakers.astype(str).value_counts(), top)
+
+
+def _top_of(counts: pd.Series, top: int) -> pd.Index:
+    counts = counts.sort_index().sort_values(ascending=False, kind="stable")
+    return counts.index[:top]
+
+
+def _voice_documents(scored: pd.DataFrame, *, group: str) -> pd.DataFrame:
+    """Per document: sentences, quoted sentences, sentences with a quotation mark."""
+    return scored.assign(
+        _quoted=(scored["voice"] == "quoted").astype(int),
+        _marks=(scored["text"].astype(str).str.contains('["\u201c\u201d\u00ab\u00bb\u201e]')
+                .astype(int) if "text" in scored.columns else 0),
+    ).groupby(["doc_id", group], sort=True).agg(
+        n_sentences=("_quoted", "size"), n_quoted=("_quoted", "sum"),
+        n_with_marks=("_marks", "sum"),
+    ).reset_index()
+
+
+def _reporter_minus_quoted(voices: pd.DataFrame, *, group: str) -> pd.DataFrame:
     wide = voices.pivot(index=group, columns="voice", values="estimate")
     for v in ("quoted", "reporter"):
         if v not in wide.columns:
@@ -1089,17 +1138,7 @@ def voice_sentiment(
         "quoted": wide["quoted"].to_numpy(dtype=float),
     })
     gap["difference"] = gap["reporter"] - gap["quoted"]
-    per_doc = scored.assign(
-        _quoted=(scored["voice"] == "quoted").astype(int),
-        _marks=(scored["text"].astype(str).str.contains('["\u201c\u201d\u00ab\u00bb\u201e]')
-                .astype(int) if "text" in scored.columns else 0),
-    ).groupby(["doc_id", group], sort=True).agg(
-        n_sentences=("_quoted", "size"), n_quoted=("_quoted", "sum"),
-        n_with_marks=("_marks", "sum"),
-    ).reset_index()
-    return VoiceSentiment(voices=voices, speakers=speakers, reporter_minus_quoted=gap,
-                          documents=per_doc)
-
+    return gap
 
 
 def position_sentiment(
@@ -1157,3 +1196,215 @@ def position_sentiment(
         out.append(est)
     table = pd.concat(out, ignore_index=True).rename(columns={"n_units": "n_sentences"})
     return table.drop(columns="n_boot")
+
+
+# --------------------------------------------------------------------------- from a store
+
+
+@dataclass(frozen=True)
+class SentimentTables:
+    """Result of :func:`sentiment_from_store`: what :func:`group_sentiment`,
+    :func:`actor_sentiment` and :func:`voice_sentiment` give on the stored sentences."""
+
+    sentiment: GroupSentiment
+    actors: pd.DataFrame
+    voices: VoiceSentiment
+
+
+class _Codes:
+    """Strings numbered in order of first appearance (actors, speakers, voices)."""
+
+    def __init__(self) -> None:
+        self.index: dict[str, int] = {}
+
+    def codes(self, values: pd.Series) -> np.ndarray:
+        """The code of every value (-1 for a missing one); new values get new codes."""
+        inverse, uniq = pd.factorize(values, use_na_sentinel=True)
+        table = np.array([self.index.setdefault(str(u), len(self.index)) for u in uniq]
+                         + [-1], dtype=np.int32)
+        return table[inverse]
+
+    @property
+    def names(self) -> np.ndarray:
+        return np.array(list(self.index), dtype=object)
+
+
+@dataclass
+class _Stream:
+    """The sentences of a store reduced part by part: per-document rows, and per sentence only
+    compound (float64), its document (int32) and voice (int8): 13 bytes; per actor mention
+    and per quoted sentence with a speaker, the sentence (int64) and a code (int32)."""
+
+    docs: list[pd.DataFrame]
+    voice_docs: list[pd.DataFrame]
+    doc_ids: list[pd.Series]
+    doc_groups: list[pd.Series]
+    compound: list[np.ndarray]
+    doc: list[np.ndarray]
+    voice: list[np.ndarray]
+    mention_rows: list[np.ndarray]
+    mention_actor: list[np.ndarray]
+    speaker_rows: list[np.ndarray]
+    speaker: list[np.ndarray]
+
+
+def _read_stream(store: StageSource, group: str) -> tuple[_Stream, _Codes, _Codes, _Codes]:
+    columns = ["compound", "actors", "voice", "speaker", "text"]
+    out = _Stream(*([] for _ in range(11)))
+    actors, voices, speakers = _Codes(), _Codes(), _Codes()
+    n_docs = n_units = 0
+    for part in stage_parts(store, "sentences", columns=columns, group=group):
+        part = part.loc[part[group].notna()].reset_index(drop=True)
+        out.docs.append(document_sentiment(part[["doc_id", group, "compound"]], group=group))
+        out.voice_docs.append(_voice_documents(part, group=group))
+        local, first = pd.factorize(part["doc_id"])
+        out.doc_ids.append(pd.Series(first))
+        out.doc_groups.append(part[group].iloc[np.unique(local, return_index=True)[1]]
+                              .reset_index(drop=True))
+        out.compound.append(part["compound"].to_numpy(dtype=np.float64))
+        out.doc.append((local + n_docs).astype(np.int32))
+        out.voice.append(voices.codes(part["voice"]).astype(np.int8))
+        lengths = np.fromiter((len(a) for a in part["actors"]), dtype=np.int64, count=len(part))
+        flat = pd.Series([a for t in part["actors"] for a in t], dtype=object)
+        keep = flat.notna().to_numpy()
+        out.mention_rows.append((np.repeat(np.arange(len(part)), lengths) + n_units)[keep])
+        out.mention_actor.append(actors.codes(flat[keep]))
+        quoted = ((part["voice"] == "quoted") & part["speaker"].notna()).to_numpy(dtype=bool)
+        out.speaker_rows.append(np.flatnonzero(quoted) + n_units)
+        out.speaker.append(speakers.codes(part["speaker"][quoted].astype(str)))
+        n_docs += len(first)
+        n_units += len(part)
+    return out, actors, voices, speakers
+
+
+def sentiment_from_store(
+    store: StageSource,
+    *,
+    group: str | None = None,
+    groups: Sequence[str] | None = None,
+    top_speakers: int = 6,
+    min_docs: int = 2,
+    weight: str = "unit",
+    resampling: stats.Resampling | None = None,
+    n_boot: int | None = None,
+    level: float | None = None,
+    random_state: int | None = None,
+    unit: str = "articles",
+) -> SentimentTables:
+    """:func:`group_sentiment`, :func:`actor_sentiment` and :func:`voice_sentiment` of a store's
+    sentences, read one part file at a time.
+
+    The same tables (every number equal) those functions give on the stored sentences of
+    the documents with a value of ``group`` (the sentences :func:`analysis.compare_groups`
+    uses); documents without one are left out. Each part is reduced to per-document rows
+    before the next is read; the two-stage bootstrap resamples sentences within documents,
+    so it keeps per sentence its compound, document and voice (13 bytes) and per actor
+    mention / quoted sentence with a speaker 12 bytes. The documents table is not read.
+
+    Parameters
+    ----------
+    store : from :func:`analysis.store.open_store` (or ``prepare``)
+    group : any column of the store's documents (default: the store's group)
+    groups, weight, resampling, n_boot, level, random_state, unit : as in
+        :func:`group_sentiment`
+    top_speakers, min_docs : as in :func:`voice_sentiment` (``min_docs`` also for actors)
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from analysis.store import prepare
+    >>> store = prepare(None, store=tempfile.mkdtemp() + "/s")
+    >>> t = sentiment_from_store(store, n_boot=100)
+    >>> t.sentiment.summary["n_docs"].tolist()
+    [3, 2, 3, 2, 3, 2]
+    """
+    group = store.group if group is None else group
+    opts = stats.resolve_resampling(resampling, n_boot=n_boot, level=level,
+                                    random_state=random_state)
+    read, actors, voices, speakers = _read_stream(store, group)
+    docs = _concat(read.docs).sort_values([group, "doc_id"], kind="stable",
+                                          na_position="last").reset_index(drop=True)
+    doc_ids = _concat(read.doc_ids)
+    if doc_ids.duplicated().any():
+        raise CorpusError(f"{getattr(store, 'path', 'the store')}: document(s) "
+                          f"{doc_ids[doc_ids.duplicated()].astype(str).tolist()[:5]} have "
+                          "sentences in more than one part file. Prepare the store again.")
+    doc_groups = _concat(read.doc_groups)
+    stats.check_groups(pd.DataFrame({"doc_id": doc_ids, group: doc_groups}), group=group)
+    rank = pd.factorize(doc_ids, sort=True)[0].astype(np.int32)
+    group_code, names = pd.factorize(doc_groups, sort=True)
+    names = [str(n) for n in names]
+    label_of = group_code.astype(np.int16 if len(names) < 2 ** 15 else np.int32)
+    compound = np.concatenate(read.compound)
+    doc = np.concatenate(read.doc)
+    voice = np.concatenate(read.voice)
+    del read.compound, read.doc, read.voice
+
+    def flags(rows: np.ndarray) -> np.ndarray:
+        c = compound[rows]
+        return np.column_stack([c, (c > config.VADER_POS).astype(float),
+                                (c < config.VADER_NEG).astype(float)])
+
+    boot = stats.bootstrap_arrays(flags, clusters=rank[doc], labels=label_of[doc], names=names,
+                                  value_names=[_VALUE_OF[m] for m in MEASURES], group=group,
+                                  groups=groups, weight=weight, key=("sentiment", weight),
+                                  resampling=opts)
+    sentiment = _group_tables(docs, boot, sizes=stats.group_sizes(docs, group=group),
+                              group=group, groups=groups, opts=opts, unit=unit)
+    cells = dict(compound=compound, doc=doc, rank=rank, label_of=label_of, names=names,
+                 group=group, weight=weight, opts=opts, min_docs=min_docs)
+    actor_table = _array_cells(np.concatenate(read.mention_rows),
+                               np.concatenate(read.mention_actor), actors.names, by="actor",
+                               **cells)
+    voice_table = _array_cells(np.arange(len(voice)), voice, voices.names, by="voice", **cells)
+    speaker_rows = np.concatenate(read.speaker_rows)
+    speaker_code = np.concatenate(read.speaker)
+    counts = pd.Series(np.bincount(speaker_code, minlength=len(speakers.names)),
+                       index=pd.Index(speakers.names.astype(str)))
+    keep = [speakers.index[name] for name in _top_of(counts, top_speakers)]
+    chosen = np.isin(speaker_code, np.asarray(keep, dtype=np.int32))
+    speaker_table = _array_cells(speaker_rows[chosen], speaker_code[chosen], speakers.names,
+                                 by="speaker", **cells)
+    voice_docs = _concat(read.voice_docs).sort_values("doc_id", kind="stable")
+    return SentimentTables(
+        sentiment=sentiment, actors=actor_table,
+        voices=VoiceSentiment(voices=voice_table, speakers=speaker_table,
+                              reporter_minus_quoted=_reporter_minus_quoted(voice_table,
+                                                                           group=group),
+                              documents=voice_docs.reset_index(drop=True)))
+
+
+def _concat(frames: list) -> pd.DataFrame | pd.Series:
+    full = [f for f in frames if len(f)]
+    return pd.concat(full or frames[:1], ignore_index=True)
+
+
+def _array_cells(rows: np.ndarray, codes: np.ndarray, key_names: np.ndarray, *, by: str,
+                 compound: np.ndarray, doc: np.ndarray, rank: np.ndarray,
+                 label_of: np.ndarray, names: list[str], group: str, weight: str,
+                 opts: stats.Resampling, min_docs: int) -> pd.DataFrame:
+    """:func:`_cells` on the sentences ``rows`` whose value of ``by`` is ``key_names[codes]``."""
+    keys = key_names.astype(str)
+    order = np.argsort(codes, kind="stable")
+    bounds = np.searchsorted(codes[order], np.arange(len(keys) + 1))
+    out = []
+    for k in np.argsort(keys, kind="stable"):
+        these = rows[order[bounds[k]:bounds[k + 1]]]
+        if not len(these):
+            continue
+        labels = label_of[doc[these]]
+        c = compound[these]
+        est = stats.bootstrap_arrays(
+            c, clusters=rank[doc[these]], labels=labels, names=names, value_names=["compound"],
+            group=group, differences=False, weight=weight,
+            key=(by, keys[k], "compound", weight), resampling=opts,
+        ).estimates.drop(columns="value").reset_index(drop=True)
+        n = np.bincount(labels, minlength=len(names))
+        pos = np.bincount(labels, weights=(c > config.VADER_POS), minlength=len(names))
+        neg = np.bincount(labels, weights=(c < config.VADER_NEG), minlength=len(names))
+        seen = np.flatnonzero(n)
+        shares = pd.DataFrame({group: [names[j] for j in seen],
+                               "share_positive": pos[seen] / n[seen],
+                               "share_negative": neg[seen] / n[seen]})
+        out.append(_cell(est, shares, by=by, key=str(keys[k]), group=group))
+    return _cell_table(out, by=by, group=group, min_docs=min_docs)

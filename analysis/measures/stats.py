@@ -63,6 +63,7 @@ __all__ = [
     "TopGroups",
     "GroupBootstrap",
     "REST",
+    "bootstrap_arrays",
     "bootstrap_difference",
     "bootstrap_groups",
     "caveat",
@@ -1190,26 +1191,142 @@ def bootstrap_groups(
     _check_weight(weight)
     opts = resolve_resampling(resampling, n_boot=n_boot, level=level, random_state=random_state)
     names_v = [values] if isinstance(values, str) else list(values)
-    base = tuple(key) if key is not None else tuple(names_v)
     _require_column(frame, group)
     prepared = _prepare(frame, value=names_v, group=group, cluster=cluster, weights=weights)
-    cache: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+    names = sorted(frame[group].dropna().astype(str).unique())
+    return _bootstrap(prepared.__getitem__, list(prepared), names, names_v, group=group,
+                      groups=groups, estimates=estimates, differences=differences,
+                      weight=weight, key=key, opts=opts)
 
-    def parts(g: str) -> tuple[np.ndarray, np.ndarray]:
+
+def bootstrap_arrays(
+    values: np.ndarray | Callable[[np.ndarray], np.ndarray],
+    *,
+    clusters: np.ndarray,
+    labels: np.ndarray,
+    names: Sequence[str],
+    value_names: Sequence[str],
+    group: str = config.DEFAULT_GROUP,
+    groups: Sequence[str] | None = None,
+    estimates: bool = True,
+    differences: bool = True,
+    weights: np.ndarray | None = None,
+    weight: str = "unit",
+    key: Sequence[Hashable] | None = None,
+    resampling: Resampling | None = None,
+    n_boot: int | None = None,
+    level: float | None = None,
+    random_state: int | None = None,
+) -> GroupBootstrap:
+    """:func:`bootstrap_groups` on numpy arrays instead of a frame: the same numbers.
+
+    For units held as compact arrays (e.g. the sentences of a large store, read part by
+    part): one row per unit, in the order the frame of :func:`bootstrap_groups` would have
+    them. Only one group's units are laid out for resampling at a time.
+
+    Parameters
+    ----------
+    values : (units,) or (units, k) floats, or a function returning the rows of the given
+        unit indices (so columns derived from a compact array are made one group at a time)
+    clusters : integer code of each unit's document; codes in the order of the documents'
+        ids (what ``pd.factorize(doc_ids, sort=True)`` gives)
+    labels : each unit's group as an index into ``names``; -1 for no group
+    names : the groups, in the order ``frame.groupby(group, sort=True)`` gives them
+    value_names : the name of each column of ``values`` (the ``value`` column of the result)
+    weights : one weight per unit (default: all 1)
+    group, groups, estimates, differences, weight, key, resampling, n_boot, level,
+    random_state : as in :func:`bootstrap_groups`; rows with a missing value are left out
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> f = pd.DataFrame({"doc_id": ["a", "a", "b", "c", "d", "d"],
+    ...                   "g": ["x", "x", "x", "y", "y", "y"],
+    ...                   "v": [1.0, 3.0, 2.0, 0.0, 1.0, 2.0]})
+    >>> want = bootstrap_groups(f, values="v", group="g", n_boot=50)
+    >>> got = bootstrap_arrays(f["v"].to_numpy(), clusters=np.array([0, 0, 1, 2, 3, 3]),
+    ...                        labels=np.array([0, 0, 0, 1, 1, 1]), names=["x", "y"],
+    ...                        value_names=["v"], group="g", n_boot=50)
+    >>> got.estimates.equals(want.estimates), got.differences.equals(want.differences)
+    (True, True)
+    """
+    _check_weight(weight)
+    opts = resolve_resampling(resampling, n_boot=n_boot, level=level, random_state=random_state)
+    names_v = list(value_names)
+    labels = np.asarray(labels)
+    clusters = np.asarray(clusters)
+    order = np.argsort(labels, kind="stable")
+    bounds = np.searchsorted(labels[order], np.arange(len(names) + 1))
+    present: list[str] = []
+    rows_of: dict[str, np.ndarray] = {}
+    for j, name in enumerate(names):
+        idx = order[bounds[j]:bounds[j + 1]]
+        if not len(idx):
+            continue
+        vals = (values(idx) if callable(values) else np.asarray(values)[idx])
+        vals = np.asarray(vals, dtype=float).reshape(len(idx), -1)
+        keep = ~np.isnan(vals).any(axis=1)
+        if keep.any():
+            present.append(str(name))
+            rows_of[str(name)] = idx[keep]
+        del vals
+    del order
+
+    def clustered(name: str) -> _Clustered:
+        idx = rows_of[name]
+        vals = (values(idx) if callable(values) else np.asarray(values)[idx])
+        w = (np.asarray(weights, dtype=float)[idx] if weights is not None
+             else np.ones(len(idx)))
+        return _Clustered(np.asarray(vals, dtype=float).reshape(len(idx), -1), w, clusters[idx])
+
+    with_units = sorted(str(n) for j, n in enumerate(names) if bounds[j + 1] > bounds[j])
+    return _bootstrap(clustered, present, with_units, names_v, group=group, groups=groups,
+                      estimates=estimates, differences=differences, weight=weight, key=key,
+                      opts=opts)
+
+
+@dataclass(frozen=True)
+class _Drawn:
+    """One group's replicates and observed parts (its laid-out values are not kept)."""
+
+    num: np.ndarray
+    den: np.ndarray
+    obs_num: np.ndarray
+    obs_den: float
+    n_docs: int
+    n_units: int
+
+
+def _bootstrap(clustered: Callable[[str], _Clustered], present: list[str], names: list[str],
+               names_v: list[str], *, group: str, groups: Sequence[str] | None,
+               estimates: bool, differences: bool, weight: str,
+               key: Sequence[Hashable] | None, opts: Resampling) -> GroupBootstrap:
+    """The tables of :func:`bootstrap_groups` from each group's clustered values.
+
+    ``present``: the groups with units, in table order; ``names``: every group (sorted).
+    """
+    base = tuple(key) if key is not None else tuple(names_v)
+    cache: dict[str, _Drawn] = {}
+
+    def drawn(g: str) -> _Drawn:
         if g not in cache:
+            data = clustered(g)
             rng = keyed_rng(opts.random_state, *base, g)
-            cache[g] = prepared[g].replicate_parts(opts.n_boot, rng, weight)
+            num, den = data.replicate_parts(opts.n_boot, rng, weight)
+            obs_num, obs_den = data.parts(weight)
+            cache[g] = _Drawn(num, den, obs_num, obs_den, data.n_docs, data.n_units)
         return cache[g]
 
     est_rows = []
     if estimates:
-        for g, data in prepared.items():
-            num, den = parts(g)
-            low, high = _quantiles(_divide(num, den), opts.level)
+        for g in present:
+            d = drawn(g)
+            low, high = _quantiles(_divide(d.num, d.den), opts.level)
+            estimate = _ratio(d.obs_num, d.obs_den)
             for j, v in enumerate(names_v):
-                est_rows.append({group: g, "value": v, "estimate": float(data.estimate(weight)[j]),
+                est_rows.append({group: g, "value": v, "estimate": float(estimate[j]),
                                  "ci_low": float(low[j]), "ci_high": float(high[j]),
-                                 "n_docs": int(data.n_docs), "n_units": int(data.n_units),
+                                 "n_docs": int(d.n_docs), "n_units": int(d.n_units),
                                  "n_boot": int(opts.n_boot)})
     table = pd.DataFrame(est_rows, columns=[group, "value", "estimate", "ci_low", "ci_high",
                                             "n_docs", "n_units", "n_boot"])
@@ -1217,24 +1334,23 @@ def bootstrap_groups(
                  "n_docs_a", "n_docs_b", "interval_excludes_zero"]
     if not differences:
         return GroupBootstrap(table, pd.DataFrame(columns=diff_cols))
-    names = sorted(frame[group].dropna().astype(str).unique())
     pairs = contrasts(names, groups=groups)
-    empty = [g for g in names if g not in prepared]
+    empty = [g for g in names if g not in present]
     if pairs[0][1] == REST:
-        pairs = [(a, b) for a, b in pairs if a in prepared]
+        pairs = [(a, b) for a, b in pairs if a in present]
         if empty:
             warnings.warn(
                 f"group(s) {empty[:10]} of column {group!r} have no value in column(s) "
                 f"{names_v} and are left out of the differences.",
                 DesignWarning,
-                stacklevel=2,
+                stacklevel=3,
             )
-        pooled = [g for g in names if g in prepared]
-        all_num = sum(parts(g)[0] for g in pooled)
-        all_den = sum(parts(g)[1] for g in pooled)
-        obs = [prepared[g].parts(weight) for g in pooled]
-        obs_num, obs_den = sum(o[0] for o in obs), sum(o[1] for o in obs)
-        all_docs = sum(prepared[g].n_docs for g in pooled)
+        pooled = [g for g in names if g in present]
+        all_num = sum(drawn(g).num for g in pooled)
+        all_den = sum(drawn(g).den for g in pooled)
+        obs_num = sum(drawn(g).obs_num for g in pooled)
+        obs_den = sum(drawn(g).obs_den for g in pooled)
+        all_docs = sum(drawn(g).n_docs for g in pooled)
     elif [g for g in pairs[0] if g in empty]:
         raise CorpusError(
             f"group(s) {[g for g in pairs[0] if g in empty]} of column {group!r} have no value "
@@ -1242,22 +1358,20 @@ def bootstrap_groups(
         )
     rows = []
     for a, b in pairs:
-        num_a, den_a = parts(a)
-        oa_num, oa_den = prepared[a].parts(weight)
+        da = drawn(a)
         if b == REST:
-            num_b, den_b = all_num - num_a, all_den - den_a
-            ob_num, ob_den = obs_num - oa_num, obs_den - oa_den
-            n_b = all_docs - prepared[a].n_docs
+            num_b, den_b = all_num - da.num, all_den - da.den
+            ob_num, ob_den = obs_num - da.obs_num, obs_den - da.obs_den
+            n_b = all_docs - da.n_docs
         else:
-            num_b, den_b = parts(b)
-            ob_num, ob_den = prepared[b].parts(weight)
-            n_b = prepared[b].n_docs
-        est = _ratio(oa_num, oa_den) - _ratio(ob_num, ob_den)
-        low, high = _quantiles(_divide(num_a, den_a) - _divide(num_b, den_b), opts.level)
+            db = drawn(b)
+            num_b, den_b, ob_num, ob_den, n_b = db.num, db.den, db.obs_num, db.obs_den, db.n_docs
+        est = _ratio(da.obs_num, da.obs_den) - _ratio(ob_num, ob_den)
+        low, high = _quantiles(_divide(da.num, da.den) - _divide(num_b, den_b), opts.level)
         for j, v in enumerate(names_v):
             rows.append({"contrast": f"{a} - {b}", "group_a": a, "group_b": b, "value": v,
                          "estimate": float(est[j]), "ci_low": float(low[j]),
-                         "ci_high": float(high[j]), "n_docs_a": int(prepared[a].n_docs),
+                         "ci_high": float(high[j]), "n_docs_a": int(da.n_docs),
                          "n_docs_b": int(n_b)})
     out = pd.DataFrame(rows, columns=diff_cols[:-1])
     out["interval_excludes_zero"] = (out["ci_low"] > 0) | (out["ci_high"] < 0)

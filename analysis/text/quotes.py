@@ -75,6 +75,7 @@ from analysis import config
 from analysis.corpus.validation import check_corpus
 from analysis.corpus.wordlists import read_lines, resource_path
 from analysis.errors import CorpusError
+from analysis.stages import StageSource, stage_parts
 from analysis.text.actors import ActorTable, actor_table, find_mentions
 from analysis.text.segment import (
     SPEECH_VERBS,
@@ -86,7 +87,8 @@ from analysis.text.segment import (
 )
 
 __all__ = ["PLACE_KINDS", "UNATTRIBUTED", "SpeakerWords", "quote_spans", "quoted_shares",
-           "quoted_speech", "quotes", "speaker_counts", "speaker_words"]
+           "quoted_speech", "quotes", "speaker_counts", "speaker_counts_from_store",
+           "speaker_words"]
 
 #: Label used for quotes without a speaker in summary tables.
 UNATTRIBUTED = "(no speaker)"
@@ -720,15 +722,47 @@ def speaker_counts(quote_frame: pd.DataFrame, *, group: str = config.DEFAULT_GRO
         if col not in quote_frame.columns:
             raise CorpusError(f"quote table has no column {col!r}; pass the output of "
                               "analysis.quotes(corpus, group=...).")
+    return _speaker_table(_speaker_documents(quote_frame, group=group), group=group)
+
+
+def speaker_counts_from_store(store: StageSource, *, group: str | None = None) -> pd.DataFrame:
+    """:func:`speaker_counts` of a store's quotations, read one part file at a time.
+
+    Each part is reduced to one row per group x speaker x document before the next is read.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from analysis.store import prepare
+    >>> corpus = pd.DataFrame({"doc_id": ["a", "b"], "event": ["x", "x"],
+    ...     "text": ["“Yes,” Xi said. “No,” said Putin.", "“Maybe,” Xi said. “Hm.”"]})
+    >>> store = prepare(corpus, store=tempfile.mkdtemp() + "/s")
+    >>> speaker_counts_from_store(store)[["speaker", "quotes", "share", "n_docs"]].values.tolist()
+    [['Xi Jinping', 3, 0.75, 2], ['Vladimir Putin', 1, 0.25, 1]]
+    """
+    group = store.group if group is None else group
+    parts = [_speaker_documents(part, group=group) for part in
+             stage_parts(store, "quotes", columns=["speaker", "n_chars"], group=group)]
+    full = [p for p in parts if len(p)]
+    return _speaker_table(pd.concat(full or parts[:1], ignore_index=True), group=group)
+
+
+def _speaker_documents(quote_frame: pd.DataFrame, *, group: str) -> pd.DataFrame:
+    """Quotations and their characters per group x speaker x document."""
     frame = quote_frame.dropna(subset=[group]).assign(
         speaker=quote_frame["speaker"].fillna(UNATTRIBUTED).astype(str))
-    out = (frame.groupby([group, "speaker"], sort=True)
-           .agg(quotes=("doc_id", "size"), chars=("n_chars", "sum"),
+    return (frame.groupby([group, "speaker", "doc_id"], sort=True)
+            .agg(quotes=("doc_id", "size"), chars=("n_chars", "sum")).reset_index())
+
+
+def _speaker_table(per_doc: pd.DataFrame, *, group: str) -> pd.DataFrame:
+    out = (per_doc.groupby([group, "speaker"], sort=True)
+           .agg(quotes=("quotes", "sum"), chars=("chars", "sum"),
                 n_docs=("doc_id", "nunique"))
            .reset_index())
     totals = out.groupby(group)["quotes"].transform("sum")
     out["share"] = (out["quotes"] / totals).round(4)
-    out["group_docs"] = out[group].map(frame.groupby(group)["doc_id"].nunique()).astype("int64")
+    out["group_docs"] = out[group].map(per_doc.groupby(group)["doc_id"].nunique()).astype("int64")
     out = out.sort_values([group, "quotes", "speaker"], ascending=[True, False, True],
                           kind="stable").reset_index(drop=True)
     return out[[group, "speaker", "quotes", "chars", "share", "n_docs", "group_docs"]]
