@@ -113,6 +113,21 @@ def test_sentiment_from_store_equals_the_in_memory_functions(parts_store, group,
 
 
 @pytest.mark.filterwarnings("ignore::UserWarning")
+def test_top_actors_and_one_voice_equal_the_in_memory_functions(parts_store, request):
+    scored = reference(parts_store, "group")
+    want_a = actor_sentiment(scored, group="group", top=2, n_boot=120)
+    own = scored[scored["voice"] == "reporter"]
+    want_g = group_sentiment(own, group="group", n_boot=120)
+    assert want_a["actor"].nunique() == 2 and len(own) < len(scored)
+    request.getfixturevalue("no_whole_tables")
+    got = sentiment_from_store(parts_store, group="group", top_actors=2, n_boot=120)
+    pd.testing.assert_frame_equal(got.actors, want_a)
+    mine = sentiment_from_store(parts_store, group="group", voice="reporter", n_boot=120)
+    for name in ("summary", "documents", "differences"):
+        pd.testing.assert_frame_equal(getattr(mine.sentiment, name), getattr(want_g, name))
+
+
+@pytest.mark.filterwarnings("ignore::UserWarning")
 def test_speaker_counts_from_store_equals_speaker_counts(parts_store, no_whole_tables):
     frames = [p for p in stage_parts(parts_store, "quotes", columns=["speaker", "n_chars"],
                                      group="outlet")]

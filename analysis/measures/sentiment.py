@@ -1248,13 +1248,17 @@ class _Stream:
     speaker: list[np.ndarray]
 
 
-def _read_stream(store: StageSource, group: str) -> tuple[_Stream, _Codes, _Codes, _Codes]:
+def _read_stream(store: StageSource, group: str,
+                 voice: str | None = None) -> tuple[_Stream, _Codes, _Codes, _Codes]:
     columns = ["compound", "actors", "voice", "speaker", "text"]
     out = _Stream(*([] for _ in range(11)))
     actors, voices, speakers = _Codes(), _Codes(), _Codes()
     n_docs = n_units = 0
     for part in stage_parts(store, "sentences", columns=columns, group=group):
-        part = part.loc[part[group].notna()].reset_index(drop=True)
+        keep = part[group].notna()
+        if voice is not None:
+            keep &= part["voice"] == voice
+        part = part.loc[keep].reset_index(drop=True)
         out.docs.append(document_sentiment(part[["doc_id", group, "compound"]], group=group))
         out.voice_docs.append(_voice_documents(part, group=group))
         local, first = pd.factorize(part["doc_id"])
@@ -1283,6 +1287,8 @@ def sentiment_from_store(
     group: str | None = None,
     groups: Sequence[str] | None = None,
     top_speakers: int = 6,
+    top_actors: int | None = None,
+    voice: str | None = None,
     min_docs: int = 2,
     weight: str = "unit",
     resampling: stats.Resampling | None = None,
@@ -1308,6 +1314,9 @@ def sentiment_from_store(
     groups, weight, resampling, n_boot, level, random_state, unit : as in
         :func:`group_sentiment`
     top_speakers, min_docs : as in :func:`voice_sentiment` (``min_docs`` also for actors)
+    top_actors : as ``top`` of :func:`actor_sentiment` (default: every actor)
+    voice : only the sentences of this voice (``"reporter"``, ``"quoted"``), as the functions
+        give on ``scored[scored["voice"] == voice]``
 
     Examples
     --------
@@ -1321,7 +1330,7 @@ def sentiment_from_store(
     group = store.group if group is None else group
     opts = stats.resolve_resampling(resampling, n_boot=n_boot, level=level,
                                     random_state=random_state)
-    read, actors, voices, speakers = _read_stream(store, group)
+    read, actors, voices, speakers = _read_stream(store, group, voice)
     docs = _concat(read.docs).sort_values([group, "doc_id"], kind="stable",
                                           na_position="last").reset_index(drop=True)
     doc_ids = _concat(read.doc_ids)
@@ -1366,6 +1375,10 @@ def sentiment_from_store(
     speaker_table = _array_cells(speaker_rows[chosen], speaker_code[chosen], speakers.names,
                                  by="speaker", **cells)
     voice_docs = _concat(read.voice_docs).sort_values("doc_id", kind="stable")
+    if top_actors is not None and len(actor_table):  # as actor_sentiment(top=...) keeps them
+        counts = actor_table.groupby("actor")["n_sentences"].sum().sort_index()
+        keep = counts.sort_values(ascending=False, kind="stable").index[:top_actors]
+        actor_table = actor_table[actor_table["actor"].isin(keep)].reset_index(drop=True)
     return SentimentTables(
         sentiment=sentiment, actors=actor_table,
         voices=VoiceSentiment(voices=voice_table, speakers=speaker_table,
