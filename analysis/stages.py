@@ -14,7 +14,7 @@ Examples
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any, Protocol
 
 import pandas as pd
@@ -56,7 +56,13 @@ class StageSource(Protocol):
     @property
     def mentions(self) -> pd.DataFrame: ...
 
+    @property
+    def path(self) -> Any: ...
+
     def document_columns(self, columns: Sequence[str]) -> pd.DataFrame: ...
+
+    def iter_parts(self, table: str, *, columns: Sequence[str] | None = None,
+                   filters: Any = None) -> Iterator[pd.DataFrame]: ...
 
     def group_counts(self, *, group: str | None = None,
                      ngram_range: tuple[int, int] = (1, 1)) -> Any: ...

@@ -519,20 +519,38 @@ class Store:
 
         ``filters`` are ``pyarrow`` filters, e.g. ``[("doc_id", "in", ids)]``.
         """
+        frames = list(self.iter_parts(table, columns=columns, filters=filters))
+        full = [f for f in frames if len(f)]
+        return (frames[0] if len(frames) == 1 else
+                pd.concat(full, ignore_index=True) if len(full) > 1 else
+                (full or frames)[0].reset_index(drop=True))
+
+    def iter_parts(self, table: str, *, columns: Sequence[str] | None = None,
+                   filters: Any = None) -> Iterator[pd.DataFrame]:
+        """The parts of one table in corpus order, one DataFrame at a time (not kept).
+
+        ``columns`` and ``filters`` as in :meth:`read`; a part none of whose rows pass the
+        filters gives an empty frame. ``read`` concatenates these parts.
+
+        Examples
+        --------
+        >>> import tempfile
+        >>> corpus = pd.DataFrame({"doc_id": ["a", "b"], "event": ["x", "y"],
+        ...                        "text": ["One. Two.", "Three."]})
+        >>> store = prepare(corpus, store=tempfile.mkdtemp() + "/s")
+        >>> [len(p) for p in store.iter_parts("sentences", columns=["doc_id"])]
+        [3]
+        """
         if table not in TABLES:
             raise StoreError(f"{table!r} is not a table of the store; its tables are: "
                              f"{', '.join(TABLES)}.")
         cols = list(columns) if columns is not None else None
-        frames = [pd.read_parquet(f, columns=cols, filters=filters)
-                  for f in _table_files(self.path, table)]
-        full = [f for f in frames if len(f)]
-        frame = (frames[0] if len(frames) == 1 else
-                 pd.concat(full, ignore_index=True) if len(full) > 1 else
-                 (full or frames)[0].reset_index(drop=True))
-        if "actors" in frame.columns:
-            frame["actors"] = pd.Series([tuple(a) if a is not None else () for a in
-                                         frame["actors"]], index=frame.index, dtype="object")
-        return frame
+        for file in _table_files(self.path, table):
+            frame = pd.read_parquet(file, columns=cols, filters=filters)
+            if "actors" in frame.columns:
+                frame["actors"] = pd.Series([tuple(a) if a is not None else () for a in
+                                             frame["actors"]], index=frame.index, dtype="object")
+            yield frame
 
     def document_columns(self, columns: Sequence[str]) -> pd.DataFrame:
         """Some columns of the documents table (from memory when it is loaded already).
