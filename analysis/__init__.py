@@ -25,7 +25,7 @@ _MODULES: dict[str, tuple[str, ...]] = {
     "text.actors": ('find_actors', 'mentions', 'mentions_from_store',),
     "corpus.cleaning": ('clean_text',),
     "measures.comparison": ('compare_groups', 'compare_groups_from_store', 'Comparison', 'distinctive_terms', 'plot_differences', 'quoted_speakers',),
-    "measures.concordance": ('collocations', 'kwic', 'kwic_view', 'KwicView', 'sample_lines',),
+    "measures.concordance": ('collocations', 'kwic', 'kwic_from_store', 'kwic_view', 'kwic_view_from_store', 'KwicView', 'sample_lines',),
     "corpus.loader": ('cleaning_audit', 'load_corpus',),
     "corpus.events": ('assign_event', 'read_events',),
     "report.findings": ('comparison_findings', 'corpus_findings', 'Finding', 'Findings', 'keyness_findings', 'read_findings', 'record_findings', 'sentiment_findings', 'topic_findings',),
