@@ -1219,14 +1219,15 @@ class TopicModel:
         Examples
         --------
         >>> import pandas as pd
-        >>> corpus = pd.DataFrame({"doc_id": list("abcd"), "event": ["x", "x", "y", "y"],
+        >>> corpus = pd.DataFrame({"doc_id": list("abcdef"), "event": list("xxxyyy"),
         ...     "text": ["Oil gas deal.\\n\\nPeace plan talks.", "Gas oil exports.\\n\\nPeace talks.",
-        ...              "Oil gas trade.\\n\\nPeace plan.", "Peace plan talks.\\n\\nOil and gas."]})
-        >>> model = fit_topics(corpus, k=2, n_seeds=2, min_df=2, max_documents=2)
+        ...              "Oil gas trade.\\n\\nPeace plan.", "Peace plan talks.\\n\\nOil and gas.",
+        ...              "Gas deal talks.\\n\\nOil plan.", "Peace oil.\\n\\nGas talks plan."]})
+        >>> model = fit_topics(corpus, k=2, n_seeds=2, min_df=2, max_documents=4)
         >>> model.sampled_, model.n_sample_documents_, model.n_documents_
-        (True, 2, 4)
+        (True, 4, 6)
         >>> model.sample_note().split(" (")[0]
-        'The topics were fitted on a sample of 2 of 4 documents'
+        'The topics were fitted on a sample of 4 of 6 documents'
         >>> fit_topics(corpus, k=2, n_seeds=2, min_df=2).sample_note()
         ''
         """
