@@ -17,12 +17,18 @@ import numpy as np
 import pandas as pd
 import pyarrow.parquet as pq
 import pytest
+from test_store_measures import assert_same_model
 
 from analysis.corpus.synthetic import synthetic_corpus
 from analysis.measures.concordance import kwic, kwic_from_store, kwic_view, kwic_view_from_store
-from analysis.measures.topics import document_sample, fit_topics, fit_topics_from_store
+from analysis.measures.topics import (
+    document_sample,
+    fit_topics,
+    fit_topics_from_stages,
+    fit_topics_from_store,
+)
 from analysis.store import PART_TABLES, StoreSettings, open_store, prepare
-from test_store_measures import assert_same_model
+from analysis.text.segment import sentences
 
 
 def split_parts(store, dest: Path, docs_per_part: int):
@@ -98,6 +104,10 @@ def test_above_the_cap_the_sample_ignores_the_parts(stores, corpus):
     want = fit_topics(corpus, group="group", k=3, n_seeds=2, max_documents=12)
     for model in models.values():
         assert_same_model(model, want)
+    # compare_groups' path: the stages in memory
+    assert_same_model(fit_topics_from_stages(corpus, sentences(corpus, group="group"),
+                                             group="group", k=3, n_seeds=2, max_documents=12),
+                      want)
     model = models[7]
     assert model.sampled_ and (model.n_sample_documents_, model.n_documents_) == (12, 48)
     # 12 * (30, 10, 8) / 48 = (7.5, 2.5, 2): 7, 2, 2 and the one left to g1 (ties: first)
