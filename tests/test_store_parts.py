@@ -173,3 +173,12 @@ def test_kwic_from_store_on_the_seeds(tmp_path, seed_corpus):
     want = kwic_view(seed_corpus, "putin", n=4, name=None)
     assert got.caption == want.caption
     pd.testing.assert_frame_equal(got.shown, want.shown)
+
+
+def test_transform_chunks_do_not_change_the_shares(stores, monkeypatch):
+    import analysis.measures.topics as topics
+
+    want = fit_topics_from_store(stores[1], k=3, n_seeds=2, max_documents=12)
+    monkeypatch.setattr(topics, "TRANSFORM_CHUNK", 4)  # parts of 7 documents cut in runs of 4
+    got = fit_topics_from_store(stores[7], k=3, n_seeds=2, max_documents=12)
+    pd.testing.assert_frame_equal(got.doc_topics(), want.doc_topics())

@@ -189,8 +189,9 @@ SAMPLE_SIZE: int = 5000
 #: Above this many documents the model is fitted on a sample of this many documents (step 11
 #: of the module docstring); every document's topic shares still come from the model.
 MAX_DOCUMENTS: int = 20_000
-#: Documents per chunk when an in-memory corpus above ``MAX_DOCUMENTS`` is transformed.
-TRANSFORM_CHUNK: int = 5_000
+#: Documents transformed at a time (a part of a store or a corpus in memory is cut into runs
+#: of this many), which bounds the units and their counts held at once.
+TRANSFORM_CHUNK: int = 2_000
 #: Default random starts per candidate k while choosing k.
 SELECTION_SEEDS: int = 3
 #: LDA switches from batch to online variational Bayes at this many units.
@@ -485,7 +486,9 @@ class TopicModel:
         """
         analyzer = self.vectorizer_.analyzer
         frames = []
-        for docs, sents in chunks:
+        pieces = (piece for docs, sents in chunks
+                  for piece in _slices(docs, sents, TRANSFORM_CHUNK))
+        for docs, sents in pieces:
             units = segment_units(docs, group=self.group, unit=self.unit,
                                   max_sentences=self.max_sentences, sents=sents)
             lengths: list[int] = []
@@ -1510,17 +1513,25 @@ class _FrameSource:
         return docs.reset_index(drop=True), sents.reset_index(drop=True)
 
     def chunks(self) -> Iterator[tuple[pd.DataFrame, pd.DataFrame]]:
-        position = pd.Index(self.corpus["doc_id"].astype(str)).get_indexer(
-            self.sents["doc_id"].astype(str))
-        ordered = bool(np.all(np.diff(position) >= 0))
-        for lo in range(0, len(self.corpus), TRANSFORM_CHUNK):
-            hi = lo + TRANSFORM_CHUNK
-            if ordered:
-                a, b = np.searchsorted(position, [lo, hi])
-                sents = self.sents.iloc[a:b]
-            else:
-                sents = self.sents[(position >= lo) & (position < hi)]
-            yield self.corpus.iloc[lo:hi], sents
+        yield self.corpus, self.sents
+
+
+def _slices(docs: pd.DataFrame, sents: pd.DataFrame,
+            size: int) -> Iterator[tuple[pd.DataFrame, pd.DataFrame]]:
+    """``docs`` in runs of ``size`` documents, each with its sentences."""
+    if len(docs) <= size:
+        yield docs, sents
+        return
+    position = pd.Index(docs["doc_id"].astype(str)).get_indexer(sents["doc_id"].astype(str))
+    ordered = bool(np.all(np.diff(position) >= 0))
+    for lo in range(0, len(docs), size):
+        hi = lo + size
+        if ordered:
+            a, b = np.searchsorted(position, [lo, hi])
+            part = sents.iloc[a:b]
+        else:
+            part = sents[(position >= lo) & (position < hi)]
+        yield docs.iloc[lo:hi], part
 
 
 #: Columns of the stored sentences that units are built from.
