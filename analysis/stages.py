@@ -58,6 +58,9 @@ class StageSource(Protocol):
     @property
     def mentions(self) -> pd.DataFrame: ...
 
+    @property
+    def path(self) -> Any: ...
+
     def document_columns(self, columns: Sequence[str]) -> pd.DataFrame: ...
 
     def iter_parts(self, table: str, *, columns: Sequence[str] | None = None,

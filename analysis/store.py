@@ -527,13 +527,26 @@ class Store:
 
     def iter_parts(self, table: str, *, columns: Sequence[str] | None = None,
                    filters: Any = None) -> Iterator[pd.DataFrame]:
-        """The parts of one table in corpus order, one DataFrame at a time (not kept)."""
+        """The parts of one table in corpus order, one DataFrame at a time (not kept).
+
+        ``columns`` and ``filters`` as in :meth:`read`; a part none of whose rows pass the
+        filters gives an empty frame. ``read`` concatenates these parts.
+
+        Examples
+        --------
+        >>> import tempfile
+        >>> corpus = pd.DataFrame({"doc_id": ["a", "b"], "event": ["x", "y"],
+        ...                        "text": ["One. Two.", "Three."]})
+        >>> store = prepare(corpus, store=tempfile.mkdtemp() + "/s")
+        >>> [len(p) for p in store.iter_parts("sentences", columns=["doc_id"])]
+        [3]
+        """
         if table not in TABLES:
             raise StoreError(f"{table!r} is not a table of the store; its tables are: "
                              f"{', '.join(TABLES)}.")
         cols = list(columns) if columns is not None else None
-        for f in _table_files(self.path, table):
-            frame = pd.read_parquet(f, columns=cols, filters=filters)
+        for file in _table_files(self.path, table):
+            frame = pd.read_parquet(file, columns=cols, filters=filters)
             if "actors" in frame.columns:
                 frame["actors"] = pd.Series([tuple(a) if a is not None else () for a in
                                              frame["actors"]], index=frame.index, dtype="object")

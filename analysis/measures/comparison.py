@@ -51,7 +51,7 @@ from analysis.measures.stats import (
     top_groups,
 )
 from analysis.measures.terms import GroupCounts, group_counts
-from analysis.measures.topics import TopicModel, fit_topics_from_stages
+from analysis.measures.topics import TopicModel, fit_topics_from_stages, fit_topics_from_store
 from analysis.plots.common import group_title, style
 from analysis.stages import SUMMARY_COLUMNS, StageSource, stage_table
 from analysis.text.passages import deduplicated
@@ -175,6 +175,7 @@ def compare_groups(
     k: int | None = None,
     topic_method: str = "nmf",
     n_seeds: int = 10,
+    max_documents: int | None = config.MAX_DOCUMENTS,
     dedupe: bool = False,
     aliases: str | None = None,
     resampling: Resampling | None = None,
@@ -199,6 +200,9 @@ def compare_groups(
     top_terms : distinctive terms kept per group
     k, topic_method, n_seeds : topic model settings (:func:`analysis.measures.topics.fit_topics`'s
         ``k``, ``method`` and ``n_seeds``); ``k=None`` chooses k
+    max_documents : above this many documents the topic model is fitted on a reproducible
+        sample of this many (:func:`analysis.measures.topics.fit_topics`); every document
+        still gets its topic shares
     dedupe : count passages shared between documents once (default: as published); applied
         once, before every comparison (quoted speakers included). A store is deduplicated
         when it is prepared (``dedupe=True`` with a store prepared without it is refused).
@@ -217,7 +221,8 @@ def compare_groups(
     [3, 2, 3, 2, 3, 2]
     """
     options = dict(groups=groups, top_terms=top_terms, k=k, topic_method=topic_method,
-                   n_seeds=n_seeds, resampling=resampling, n_boot=n_boot,
+                   n_seeds=n_seeds, max_documents=max_documents, resampling=resampling,
+                   n_boot=n_boot,
                    random_state=random_state, unit=unit)
     if not isinstance(corpus, pd.DataFrame):
         store = corpus
@@ -257,6 +262,7 @@ def compare_groups_from_store(
     k: int | None = None,
     topic_method: str = "nmf",
     n_seeds: int = 10,
+    max_documents: int | None = config.MAX_DOCUMENTS,
     resampling: Resampling | None = None,
     n_boot: int | None = None,
     random_state: int | None = None,
@@ -277,7 +283,8 @@ def compare_groups_from_store(
     ----------
     store : from :func:`analysis.store.open_store` (or ``prepare``)
     group : any column of ``store.documents`` (default: the store's group)
-    groups, top_terms, k, topic_method, n_seeds, resampling, n_boot, random_state, unit :
+    groups, top_terms, k, topic_method, n_seeds, max_documents, resampling, n_boot,
+    random_state, unit :
         as in :func:`compare_groups`
 
     Examples
@@ -304,15 +311,19 @@ def compare_groups_from_store(
     tables = sentiment_from_store(store, group=group, groups=groups, resampling=opts, unit=unit)
     speakers = speaker_counts_from_store(store, group=group)
     model = _topics_from_store(store, group=group, k=k, method=topic_method, n_seeds=n_seeds,
-                               random_state=opts.random_state)
+                               max_documents=max_documents, random_state=opts.random_state)
     dedupe = bool(store.settings.get("dedupe", False))
     return _combine(tables, speakers, gc, model, group=group, sizes=sizes, dedupe=dedupe,
                     groups=groups, top_terms=top_terms, opts=opts, unit=unit)
 
 
 def _topics_from_store(store: StageSource, *, group: str, **options: object) -> TopicModel:
-    """The topic model of :func:`compare_groups_from_store` (reads the whole stored
-    documents and sentences of the documents with a group)."""
+    """The topic model of :func:`compare_groups_from_store`: fitted on the documents with a
+    group. When every document has one, :func:`analysis.measures.topics.fit_topics_from_store`
+    (parts streamed, a sample above ``max_documents``); otherwise the stored documents and
+    sentences of the grouped documents are read whole."""
+    if store.document_columns([group])[group].notna().all():
+        return fit_topics_from_store(store, group=group, **options)
     documents = store.documents
     data = documents.loc[documents[group].notna()]
     data = data.drop(columns=[c for c in SUMMARY_COLUMNS if c in data.columns])
@@ -326,8 +337,8 @@ def _topics_from_store(store: StageSource, *, group: str, **options: object) -> 
 def _assemble(data: pd.DataFrame, scored: pd.DataFrame, quote_frame: pd.DataFrame,
               gc: GroupCounts, *, group: str, sizes: pd.Series, dedupe: bool,
               groups: Sequence[str] | None, top_terms: int, k: int | None, topic_method: str,
-              n_seeds: int, resampling: Resampling | None, n_boot: int | None,
-              random_state: int | None, unit: str) -> Comparison:
+              n_seeds: int, max_documents: int | None, resampling: Resampling | None,
+              n_boot: int | None, random_state: int | None, unit: str) -> Comparison:
     """Every comparison from the stages: documents, scored sentences, quotations, counts."""
     opts = resolve_resampling(resampling, n_boot=n_boot, random_state=random_state)
     tables = SentimentTables(
@@ -337,6 +348,7 @@ def _assemble(data: pd.DataFrame, scored: pd.DataFrame, quote_frame: pd.DataFram
         voices=voice_sentiment(scored, group=group, resampling=opts))
     model = fit_topics_from_stages(data, scored, group=group, deduplicated=dedupe, k=k,
                                    method=topic_method, n_seeds=n_seeds,
+                                   max_documents=max_documents,
                                    random_state=opts.random_state)
     return _combine(tables, speaker_counts(quote_frame, group=group), gc, model, group=group,
                     sizes=sizes, dedupe=dedupe, groups=groups, top_terms=top_terms, opts=opts,

@@ -25,9 +25,11 @@ Examples
 
 from __future__ import annotations
 
+import functools
 import re
 from bisect import bisect_left, bisect_right
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -39,6 +41,7 @@ from analysis import config
 from analysis.corpus.validation import corpus_texts
 from analysis.errors import CorpusError
 from analysis.measures.terms import corpus_for_counts
+from analysis.stages import StageSource
 from analysis.tables import count_noun, html_table, save_table
 from analysis.text.vocab import token_runs
 
@@ -47,7 +50,9 @@ __all__ = [
     "KwicView",
     "collocations",
     "kwic",
+    "kwic_from_store",
     "kwic_view",
+    "kwic_view_from_store",
     "pattern_regex",
     "sample_lines",
     "trim_context",
@@ -169,10 +174,17 @@ def kwic(
         raise ValueError(f"context_words must be 0 or more words, not {context_words!r}")
     corpus = corpus_for_counts(corpus, group=group, dedupe=False)
     rx = pattern_regex(pattern, variants=variants)
-    rows = []
     groups = corpus[group].tolist() if group is not None else [None] * len(corpus)
-    for doc_id, grp, text in zip(corpus["doc_id"].astype(str), groups, corpus_texts(corpus),
-                                 strict=True):
+    rows = _kwic_rows(corpus["doc_id"].astype(str).tolist(), groups, corpus_texts(corpus), rx,
+                      int(context_words))
+    return _kwic_frame(rows, group, corpus[group].dtype if group is not None else None)
+
+
+def _kwic_rows(doc_ids: list[str], groups: list, texts: list[str], rx: re.Pattern,
+               context_words: int) -> list[dict]:
+    """Every match of ``rx`` in the texts with its context (the rows of :func:`kwic`)."""
+    rows = []
+    for doc_id, grp, text in zip(doc_ids, groups, texts, strict=True):
         hits = list(rx.finditer(text))
         if not hits:
             continue
@@ -194,13 +206,147 @@ def kwic(
                 "start": s,
                 "end": e,
             })
+    return rows
+
+
+def _kwic_frame(rows: list[dict], group: str | None, dtype: object) -> pd.DataFrame:
     out = pd.DataFrame(rows, columns=["doc_id", "group", "left", "match", "right", "start", "end"])
     out = out.astype({"doc_id": "string", "left": "string", "match": "string",
                       "right": "string", "start": "int64", "end": "int64"})
     if group is None:
         return out.drop(columns="group")
-    out["group"] = out["group"].astype(corpus[group].dtype) if len(out) else out["group"]
+    out["group"] = out["group"].astype(dtype) if len(out) else out["group"]
     return out.rename(columns={"group": group})
+
+
+def _needles(pattern: str, *, variants: bool) -> list[str] | None:
+    """A literal that every match of each alternative of ``pattern`` contains (None: some
+    alternative has none, e.g. ``"*"``): the longest run of it without glob characters,
+    apostrophes or spaces."""
+    alternatives = [pattern]
+    if variants and not (_GLOB_CHARS & set(pattern)):
+        plain, cased = _variants_of(pattern)
+        alternatives += plain + cased
+    out = []
+    for alt in alternatives:
+        pieces = [p for p in re.split(r"[*?\s" + _APOS + "]+", alt) if p]
+        if not pieces:
+            return None
+        out.append(max(pieces, key=len))
+    return sorted(set(out))
+
+
+def _rebuilt(sents: pd.DataFrame) -> tuple[list[str], list[str]]:
+    """Each document's clean text up to its last sentence, from its sentences in order.
+
+    A sentence is ``text[start:end]`` of its document and sentences cover every character
+    but whitespace, so spaces in the gaps give the words, offsets and matches of the text.
+    """
+    ids, texts = [], []
+    doc_ids = sents["doc_id"].astype(str).tolist()
+    pieces: list[str] = []
+    pos = 0
+    for i, (doc, start, end, text) in enumerate(zip(
+            doc_ids, sents["start"].tolist(), sents["end"].tolist(),
+            sents["text"].astype(str).tolist(), strict=True)):
+        if i == 0 or doc != doc_ids[i - 1]:
+            if i:
+                texts.append("".join(pieces))
+            ids.append(doc)
+            pieces, pos = [], 0
+        pieces.append(" " * (int(start) - pos) + text)
+        pos = int(end)
+    if ids:
+        texts.append("".join(pieces))
+    return ids, texts
+
+
+def _whole_documents(parts: Iterator[pd.DataFrame]) -> Iterator[pd.DataFrame]:
+    """The parts of a per-sentence table regrouped so that no document is split between two
+    (a part's last document waits for the next part)."""
+    held: pd.DataFrame | None = None
+    for part in parts:
+        if held is not None and len(held):
+            part = pd.concat([held, part], ignore_index=True)
+        if not len(part):
+            continue
+        ids = part["doc_id"].astype(str).to_numpy()
+        last = ids == ids[-1]
+        held = part[last]
+        if not last.all():
+            yield part[~last]
+    if held is not None and len(held):
+        yield held
+
+
+def kwic_from_store(
+    store: StageSource,
+    pattern: str,
+    *,
+    context_words: int = 8,
+    group: str | None = None,
+    variants: bool = True,
+    limit: int | None = None,
+) -> pd.DataFrame:
+    """:func:`kwic` on a prepared store's documents, read from its sentences part by part.
+
+    Each part of the ``sentences`` table is read with four columns (``doc_id``, ``start``,
+    ``end``, ``text``); a ``pyarrow.compute`` substring search (case-insensitive) for a
+    literal every match must contain keeps the documents that may match, whose text is
+    rebuilt from their sentences and searched exactly as :func:`kwic` searches it. So the
+    rows are those of ``kwic(corpus, pattern, ...)`` on the corpus the store was prepared
+    from (a store prepared with ``dedupe``: on the deduplicated text), in the same order;
+    memory holds one part and the lines found.
+
+    Parameters
+    ----------
+    store : from :func:`analysis.store.open_store` (or ``prepare``)
+    pattern, context_words, variants : as for :func:`kwic`
+    group : any column of the store's documents (default: the store's group)
+    limit : stop after this many lines: the first ``limit`` rows of :func:`kwic`
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from analysis.store import prepare
+    >>> corpus = pd.DataFrame({"doc_id": ["a", "b"], "event": ["x", "y"], "text": [
+    ...     "The West imposed new sanctions. Moscow shrugged.", "Sanctions hurt."]})
+    >>> store = prepare(corpus, store=tempfile.mkdtemp() + "/s")
+    >>> kwic_from_store(store, "sanction*", context_words=2)[["doc_id", "left", "right"]].values.tolist()
+    [['a', 'imposed new', '. Moscow shrugged'], ['b', '', 'hurt']]
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if int(context_words) < 0:
+        raise ValueError(f"context_words must be 0 or more words, not {context_words!r}")
+    if limit is not None and int(limit) < 1:
+        raise ValueError(f"limit must be at least 1 line (or None for every line), not {limit!r}")
+    group = store.group if group is None else group
+    rx = pattern_regex(pattern, variants=variants)
+    needles = _needles(pattern, variants=variants)
+    docs = store.document_columns(["doc_id", group])
+    values = pd.Series(docs[group].to_numpy(), index=pd.Index(docs["doc_id"].astype(str)))
+    rows: list[dict] = []
+    parts = store.iter_parts("sentences", columns=["doc_id", "start", "end", "text"])
+    for part in _whole_documents(parts):
+        if needles is None:
+            hit = np.ones(len(part), dtype=bool)
+        else:
+            text = pa.array(part["text"].astype(str).tolist(), type=pa.large_string())
+            found = [pc.match_substring(text, n, ignore_case=True) for n in needles]
+            hit = np.asarray(functools.reduce(pc.or_, found).to_numpy(zero_copy_only=False),
+                             dtype=bool)
+        if not hit.any():
+            continue
+        ids = part["doc_id"].astype(str)
+        doc_ids, texts = _rebuilt(part[ids.isin(set(ids[hit])).to_numpy()])
+        rows += _kwic_rows(doc_ids, values.reindex(doc_ids).tolist(), texts, rx,
+                           int(context_words))
+        if limit is not None and len(rows) >= int(limit):
+            rows = rows[: int(limit)]
+            break
+    return _kwic_frame(rows, group, docs[group].dtype)
 
 
 # --------------------------------------------------------------------------- concordance
@@ -399,6 +545,50 @@ def kwic_view(
     3
     """
     lines = kwic(corpus, pattern, context_words=context_words, group=group, variants=variants)
+    return _view(lines, pattern, n=n, width=width, max_per_doc=max_per_doc,
+                 random_state=random_state, name=name, figures_dir=figures_dir, unit=unit)
+
+
+def kwic_view_from_store(
+    store: StageSource,
+    pattern: str,
+    *,
+    n: int | None = 10,
+    context_words: int = 8,
+    width: int = 60,
+    group: str | None = None,
+    variants: bool = True,
+    max_per_doc: int | None = None,
+    random_state: int = config.RANDOM_STATE,
+    name: str | None = None,
+    figures_dir: str | Path | None = None,
+    unit: str = "documents",
+) -> KwicView:
+    """:func:`kwic_view` from a prepared store: the lines of :func:`kwic_from_store`.
+
+    The same view (lines, sample, caption, CSV) as ``kwic_view`` on the corpus the store was
+    prepared from; ``group`` defaults to the store's group. Options as in :func:`kwic_view`.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from analysis.store import prepare
+    >>> corpus = pd.DataFrame({"doc_id": ["a", "b"], "event": ["x", "y"], "text": [
+    ...     "Sanctions hurt. Then more sanctions followed.", "No sanctions here."]})
+    >>> store = prepare(corpus, store=tempfile.mkdtemp() + "/s")
+    >>> kwic_view_from_store(store, "sanctions", n=2).caption
+    '2 of 3 lines from 2 of 2 documents shown (spread over the documents, random_state 0).'
+    """
+    lines = kwic_from_store(store, pattern, context_words=context_words, group=group,
+                            variants=variants)
+    return _view(lines, pattern, n=n, width=width, max_per_doc=max_per_doc,
+                 random_state=random_state, name=name, figures_dir=figures_dir, unit=unit)
+
+
+def _view(lines: pd.DataFrame, pattern: str, *, n: int | None, width: int,
+          max_per_doc: int | None, random_state: int, name: str | None,
+          figures_dir: str | Path | None, unit: str) -> KwicView:
+    """Sample, cut and caption the lines of :func:`kwic` (what :func:`kwic_view` shows)."""
     path = save_table(lines, name, figures_dir=figures_dir) if name is not None else None
     shown = sample_lines(lines, n=n, max_per_doc=max_per_doc, random_state=random_state)
     shown = shown.assign(

@@ -84,6 +84,21 @@
    :func:`analysis.measures.stats.cluster_bootstrap`, which resamples whole articles and then units
    within them. Per-article shares come from :meth:`TopicModel.doc_topics`; what the interval
    can show is :meth:`TopicModel.caveat`.
+11. **Many documents.** Above ``max_documents`` documents (default
+   :data:`analysis.config.MAX_DOCUMENTS`, 10,000, the ``max_documents`` setting shared with
+   the text-level sections: a full fit of 10,000 news articles already takes about 1.2 GB and
+   two minutes of CPU) the model is fitted on a sample of that many documents
+   (:func:`analysis.stages.sample_documents`): each group keeps its share of the documents, so the
+   vocabulary and topics weigh the groups as a fit on every document would (an equal number
+   per group would let a small group's subjects stand for more of the text than they are),
+   and the documents are those with the smallest hash of their id keyed by ``random_state``,
+   so the sample is the same whatever the order, the parts of a store or the workers. Every
+   document's units are then counted with the model's vocabulary and transformed by the
+   fitted model (NMF: with the fitted IDF; a document's share is the token-weighted mean over
+   its units), one chunk at a time, so group prevalence covers every document. Only the
+   sample's units are kept (``units_``, ``unit_topics_``, representative passages); intervals
+   then resample documents only (their units' shares are not kept), which
+   :meth:`TopicModel.sample_note` says, as do ``fitting_note()`` and ``caveat()``.
 
 Examples
 --------
@@ -104,8 +119,10 @@ import math
 import numbers
 import re
 import warnings
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Protocol
 
 import numpy as np
 import pandas as pd
@@ -128,9 +145,10 @@ from analysis.measures.topic_metrics import (
     topic_recovery,
     topic_stability,
 )
-from analysis.stages import SUMMARY_COLUMNS, StageSource, stage_table
+from analysis.stages import SUMMARY_COLUMNS, StageSource, sample_documents
 from analysis.tables import format_count
 from analysis.text.segment import check_corpus
+from analysis.text.segment import sentences as segment_sentences
 from analysis.text.segment import units as segment_units
 
 __all__ = [
@@ -166,6 +184,9 @@ EVEN_SHARE_FACTOR: float = 1.5
 MAX_LISTED_SHARE: float = 0.5
 #: Default number of used units in the sample for choosing k and measuring stability.
 SAMPLE_SIZE: int = 5000
+#: Documents transformed at a time (a part of a store or a corpus in memory is cut into runs
+#: of this many), which bounds the units and their counts held at once.
+TRANSFORM_CHUNK: int = 2_000
 #: Default random starts per candidate k while choosing k.
 SELECTION_SEEDS: int = 3
 #: LDA switches from batch to online variational Bayes at this many units.
@@ -234,6 +255,8 @@ class _Solution:
     runs: pd.DataFrame
     diversity: float = field(default=float("nan"))
     estimator: object = None
+    #: the estimator's topic of each reported topic (reported = estimator's ``[:, order]``)
+    order: np.ndarray | None = None
 
     def stable(self) -> np.ndarray:
         """Recovered by most runs and NPMI at least ``MIN_COHERENCE``."""
@@ -339,6 +362,7 @@ class TopicModel:
         npmi_window: int = NPMI_WINDOW,
         labels: Mapping[int, str] | None = None,
         random_state: int = config.RANDOM_STATE,
+        max_documents: int | None = config.MAX_DOCUMENTS,
     ) -> None:
         self.group = group
         self.k = k
@@ -356,6 +380,7 @@ class TopicModel:
         self.npmi_window = npmi_window
         self.labels = labels
         self.random_state = random_state
+        self.max_documents = max_documents
 
     # ------------------------------------------------------------------ fitting
     def _check_params(self) -> None:
@@ -380,6 +405,14 @@ class TopicModel:
             )
         if int(self.top_n) < 2:
             raise CorpusError(f"top_n={self.top_n!r}: coherence needs at least 2 top terms.")
+        if self.max_documents is not None and (
+            isinstance(self.max_documents, bool)
+            or not isinstance(self.max_documents, int | np.integer) or self.max_documents < 2
+        ):
+            raise CorpusError(
+                f"max_documents={self.max_documents!r}: pass a whole number of documents (at "
+                "least 2) above which the model is fitted on a sample, or None for never."
+            )
 
     def fit(self, corpus: pd.DataFrame, *, sents: pd.DataFrame | None = None) -> TopicModel:
         """Fit the model to ``corpus`` (see :func:`fit_topics`); returns ``self``.
@@ -407,18 +440,100 @@ class TopicModel:
              deduplicate: bool) -> TopicModel:
         self._check_params()
         check_corpus(corpus, group=self.group)
-        from analysis.corpus.wordlists import read_list
-        from analysis.text.vocab import make_analyzer
-
-        analyzer = make_analyzer()
-        self.group_terms_ = _group_terms(corpus, self.group, analyzer)
-        formula_words = frozenset(read_list(FORMULA_WORDS))
         if deduplicate:
             from analysis.text.passages import deduplicated
 
             corpus = deduplicated(corpus, group=self.group)
-        meta_cols = [c for c in corpus.columns if c not in ("text", "raw_text")]
-        self.documents_ = corpus[meta_cols].reset_index(drop=True)
+        documents = corpus[[c for c in corpus.columns if c not in ("text", "raw_text")]]
+        if self.max_documents is None or len(corpus) <= int(self.max_documents):
+            return self._fit_units(corpus, sents=sents, documents=documents)
+        if sents is None:  # split once, so every chunk's units come from the same tokenizer
+            sents = segment_sentences(corpus, group=self.group)
+        return self._fit_sampled(documents, _FrameSource(corpus, sents, self.group))
+
+    def _fit_sampled(self, documents: pd.DataFrame, source: _Source) -> TopicModel:
+        """Fit on a sample of the documents, then give every document its topic shares.
+
+        Module docstring, step 11. ``documents``: every document's ``doc_id`` and group
+        columns (no text); ``source`` reads the sample's texts and sentences and streams every
+        document's in chunks.
+        """
+        keep = [c for c in dict.fromkeys(["doc_id", self.group, f"{self.group}_label"])
+                if c in documents.columns]
+        documents = documents[keep].reset_index(drop=True)
+        chosen = sample_documents(documents, group=self.group,
+                                  max_documents=int(self.max_documents),
+                                  random_state=self.random_state)
+        docs, sents = source.sample(documents.loc[chosen, "doc_id"].astype(str).tolist())
+        check_corpus(docs, group=self.group)
+        self._fit_units(docs, sents=sents, documents=documents)
+        self.sampled_ = True
+        self.n_sample_documents_ = int(chosen.sum())
+        self._doc_shares = self._transform(source.chunks())
+        return self
+
+    def _transform(self, chunks: Iterator[tuple[pd.DataFrame, pd.DataFrame]]) -> pd.DataFrame:
+        """Every document's topic shares from the fitted model, one chunk of documents at a time.
+
+        The chunk's units are built as in fitting, counted with the model's vocabulary
+        (TF-IDF with the fitted IDF for NMF) and transformed by ``estimator_``; a document's
+        share of a topic is the token-weighted mean over its units (as :meth:`doc_topics`).
+        Returns ``doc_id``, ``n_tokens``, ``n_units`` and one column per topic, in corpus order.
+        """
+        analyzer = self.vectorizer_.analyzer
+        frames = []
+        for docs, sents in _runs(chunks, TRANSFORM_CHUNK):
+            units = segment_units(docs, group=self.group, unit=self.unit,
+                                  max_sentences=self.max_sentences, sents=sents)
+            lengths: list[int] = []
+
+            def counted(text: str, _lengths: list[int] = lengths) -> list[str]:
+                tokens = analyzer(text)
+                _lengths.append(len(tokens))
+                return tokens
+
+            vec = CountVectorizer(analyzer=counted, vocabulary=self.vectorizer_.vocabulary_,
+                                  dtype=np.float64)
+            counts = vec.transform(units["text"].astype(str).tolist()).tocsr()
+            used = np.asarray(counts.sum(axis=1)).ravel() > 0
+            if not used.any():
+                continue
+            matrix = counts[used] if self.method == "lda" else self._tfidf.transform(counts[used])
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", ConvergenceWarning)
+                weights = np.asarray(self.estimator_.transform(matrix), dtype=float)
+            shares = _row_shares(weights[:, self._order])
+            valid = ~np.isnan(shares).any(axis=1)
+            n_tokens = np.asarray(lengths, dtype=float)[used][valid]
+            codes, ids = pd.factorize(units.loc[used, "doc_id"].astype(str).to_numpy()[valid])
+            by_doc = sparse.csr_matrix((np.ones(len(codes)), (codes, np.arange(len(codes)))),
+                                       shape=(len(ids), len(codes)))
+            tokens = by_doc @ n_tokens
+            frame = pd.DataFrame({"doc_id": pd.array(ids, dtype="string"),
+                                  "n_tokens": tokens.astype(np.int64),
+                                  "n_units": np.bincount(codes, minlength=len(ids))})
+            weighted = np.asarray(by_doc @ (shares[valid] * n_tokens[:, None]))
+            for t in range(self.k_):
+                frame[t] = weighted[:, t] / tokens
+            frames.append(frame)
+        columns = ["doc_id", "n_tokens", "n_units", *range(self.k_)]
+        if not frames:
+            return pd.DataFrame({c: pd.Series(dtype="float64") for c in columns})
+        return pd.concat(frames, ignore_index=True)[columns]
+
+    def _fit_units(self, corpus: pd.DataFrame, *, sents: pd.DataFrame | None,
+                   documents: pd.DataFrame) -> TopicModel:
+        """Fit on every unit of ``corpus``; ``documents``: the documents the model describes."""
+        from analysis.corpus.wordlists import read_list
+        from analysis.text.vocab import make_analyzer
+
+        analyzer = make_analyzer()
+        self.group_terms_ = _group_terms(documents, self.group, analyzer)
+        formula_words = frozenset(read_list(FORMULA_WORDS))
+        self.documents_ = documents.reset_index(drop=True)
+        self.sampled_ = False
+        self.n_documents_ = self.n_sample_documents_ = len(self.documents_)
+        self._doc_shares = None
         units = segment_units(
             corpus, group=self.group, unit=self.unit, max_sentences=self.max_sentences,
             sents=sents,
@@ -440,7 +555,8 @@ class TopicModel:
         self.units_ = units.assign(used=used, in_sample=in_sample).reset_index(drop=True)
         self.vocabulary_ = vocab
         self.term_share_ = np.asarray(counts.sum(axis=0)).ravel() / counts.sum()
-        matrix = counts if self.method == "lda" else TfidfTransformer().fit_transform(counts)
+        self._tfidf = TfidfTransformer()
+        matrix = counts if self.method == "lda" else self._tfidf.fit_transform(counts)
         weights_n = self.units_.loc[used, "n_tokens"].to_numpy(dtype=float)
         seeds = [int(s) for s in np.random.SeedSequence(self.random_state).generate_state(
             int(self.n_seeds))]
@@ -589,7 +705,7 @@ class TopicModel:
         if reference is not None:
             w, h_norm, top = reference.unit_weights, reference.components, reference.top
             infos = [reference.runs.iloc[0].to_dict()]
-            estimator = reference.estimator
+            estimator, order = reference.estimator, reference.order
         else:
             w, h, info, estimator = self._one_run(matrix, k, int(self.random_state),
                                                   reference=True)
@@ -629,12 +745,14 @@ class TopicModel:
             runs=pd.DataFrame(infos).astype({"seed": "int64"}),
             diversity=topic_diversity(top, top_n=int(self.top_n)),
             estimator=estimator,
+            order=order,
         )
 
     def _store(self, sol: _Solution, used: np.ndarray, sample: np.ndarray) -> None:
         k = sol.k
         self.k_ = k
         self.estimator_ = sol.estimator
+        self._order = sol.order
         self.components_ = sol.components
         self.diversity_ = float(sol.diversity)
         self.runs_ = sol.runs
@@ -892,10 +1010,16 @@ class TopicModel:
         return self._with_flags(out)
 
     def _unit_long(self, group: str) -> pd.DataFrame:
-        """Long frame: one row per used unit and topic with ``share`` and ``n_tokens``."""
-        ut = self.unit_topics_
+        """Long frame: one row per used unit and topic with ``share`` and ``n_tokens``.
+
+        A model fitted on a sample of the documents keeps no unit rows of the other
+        documents: one row per document then stands for its units (``unit`` 0, the
+        document's share and tokens), which gives the same pooled shares.
+        """
+        ut = self.unit_topics_ if self._doc_shares is None else \
+            self._doc_shares.assign(unit=0)
         base = ut[["doc_id", "unit", "n_tokens"]]
-        if group != self.group:
+        if group != self.group or self._doc_shares is not None:
             if group not in self.documents_.columns:
                 cols = ", ".join(map(str, self.documents_.columns))
                 raise CorpusError(
@@ -932,13 +1056,20 @@ class TopicModel:
         """
         self._check_fitted()
         group = group or self.group
-        long = self._unit_long(group)
-        long = long[~long["share"].isna()]
-        long = long.assign(weighted=long["share"] * long["n_tokens"])
-        agg = long.groupby(["doc_id", "topic"], sort=True, dropna=False).agg(
-            weighted=("weighted", "sum"), n_tokens=("n_tokens", "sum"), n_units=("unit", "size")
-        ).reset_index()
-        agg = agg.assign(share=agg["weighted"] / agg["n_tokens"])
+        if self._doc_shares is None:
+            long = self._unit_long(group)
+            long = long[~long["share"].isna()]
+            long = long.assign(weighted=long["share"] * long["n_tokens"])
+            agg = long.groupby(["doc_id", "topic"], sort=True, dropna=False).agg(
+                weighted=("weighted", "sum"), n_tokens=("n_tokens", "sum"),
+                n_units=("unit", "size")
+            ).reset_index()
+            agg = agg.assign(share=agg["weighted"] / agg["n_tokens"])
+        else:  # fitted on a sample: every document's shares from the model's transform
+            agg = self._doc_shares.melt(id_vars=["doc_id", "n_tokens", "n_units"],
+                                        var_name="topic", value_name="share")
+            agg = agg.astype({"topic": "int64"}).sort_values(
+                ["doc_id", "topic"], kind="stable").reset_index(drop=True)
         grp = self.documents_.set_index("doc_id")[group]
         agg.insert(1, group, grp.reindex(agg["doc_id"].to_numpy()).to_numpy())
         agg[group] = agg[group].astype(self.documents_[group].dtype)
@@ -991,6 +1122,11 @@ class TopicModel:
             )
             frames.append(res.assign(topic=t))
         out = pd.concat(frames, ignore_index=True)
+        if self._doc_shares is not None:  # one row stood for each document's units
+            docs = self._doc_shares
+            grp = self.documents_.set_index("doc_id")[group].reindex(docs["doc_id"].to_numpy())
+            units = docs["n_units"].groupby(grp.to_numpy()).sum()
+            out["n_units"] = units.reindex(out[group].to_numpy()).to_numpy(dtype=np.int64)
         out = out[["topic", group, "estimate", "ci_low", "ci_high", "n_docs", "n_units", "n_boot"]]
         return self._with_flags(out)
 
@@ -1066,7 +1202,45 @@ class TopicModel:
             raise CorpusError(
                 f"corpus has no column {group!r} (columns: {cols}). Pass group= one of these."
             )
-        return prevalence_caveat(stats.group_sizes(self.documents_, group=group), unit=unit)
+        text = prevalence_caveat(stats.group_sizes(self.documents_, group=group), unit=unit,
+                                 units_resampled=not self.sampled_)
+        return text if not self.sampled_ else f"{self.sample_note(unit=unit)} {text}"
+
+    def sample_note(self, *, unit: str = "documents") -> str:
+        """How the documents were sampled for fitting, in one paragraph ("" when they were not).
+
+        Above ``max_documents`` documents the model is fitted on a sample of them (module
+        docstring, step 11); the note gives both sizes and says what the shares and intervals
+        rest on. ``unit`` is the prose's plural noun.
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> corpus = pd.DataFrame({"doc_id": list("abcdef"), "event": list("xxxyyy"),
+        ...     "text": ["Oil gas deal.\\n\\nPeace plan talks.", "Gas oil exports.\\n\\nPeace talks.",
+        ...              "Oil gas trade.\\n\\nPeace plan.", "Peace plan talks.\\n\\nOil and gas.",
+        ...              "Gas deal talks.\\n\\nOil plan.", "Peace oil.\\n\\nGas talks plan."]})
+        >>> model = fit_topics(corpus, k=2, n_seeds=2, min_df=2, max_documents=4)
+        >>> model.sampled_, model.n_sample_documents_, model.n_documents_
+        (True, 4, 6)
+        >>> model.sample_note().split(" (")[0]
+        'The topics were fitted on a sample of 4 of 6 documents'
+        >>> fit_topics(corpus, k=2, n_seeds=2, min_df=2).sample_note()
+        ''
+        """
+        self._check_fitted()
+        if not self.sampled_:
+            return ""
+        n_units = int(self._doc_shares["n_units"].sum())
+        return (
+            f"The topics were fitted on a sample of {self.n_sample_documents_:,} of "
+            f"{self.n_documents_:,} {unit} (more than max_documents = {self.max_documents:,}: "
+            f"{unit} drawn by a hash of their id seeded with {self.random_state}, each group "
+            f"keeping its share of the {unit}). Every {unit.rstrip('s')}'s topic shares come "
+            f"from that model ({len(self._doc_shares):,} {unit} with {n_units:,} text "
+            f"units), so group shares cover all {unit}; their "
+            f"intervals resample {unit} only, not the units within them."
+        )
 
     def fitting_note(self) -> str:
         """How k was chosen and the model fitted, in one paragraph computed from the attributes.
@@ -1099,9 +1273,13 @@ class TopicModel:
                      f"{'s' if self.selection_seeds_ != 1 else ''}")
         n_rep = int((self.runs_["run"] == "seed").sum())
         ref = self.runs_.iloc[0]
+        if self.sampled_:
+            first = f"{self.sample_note()} {first}"
         return (
             f"{first}. The reported model ({method}, {self.k_} topics) was fitted once on all "
-            f"{int(ref['n_units']):,} text units from an {ref['init']} start; its stability "
+            f"{int(ref['n_units']):,} text units"
+            f"{' of the sampled documents' if self.sampled_ else ''} from an {ref['init']} "
+            f"start; its stability "
             f"comes from {n_rep} further fits from random starts on {where}."
         )
 
@@ -1227,13 +1405,15 @@ def _n_resamples(n_docs: int) -> int:
     return math.comb(2 * n_docs - 1, n_docs) if n_docs > 0 else 0
 
 
-def prevalence_caveat(sizes: Mapping[str, int] | pd.Series, *, unit: str = "documents") -> str:
+def prevalence_caveat(sizes: Mapping[str, int] | pd.Series, *, unit: str = "documents",
+                      units_resampled: bool = True) -> str:
     """What a topic-prevalence interval can and cannot show, computed from the group sizes.
 
     Adds to :func:`analysis.measures.stats.caveat` the number of distinct document resamples per
     group: with ``n`` documents the bootstrap can only draw ``C(2n - 1, n)`` different sets
     (3 for 2 documents, 10 for 3), so the interval is coarse. ``unit`` is the prose's plural
-    noun ("articles", "speeches").
+    noun ("articles", "speeches"); ``units_resampled`` False: the interval redraws documents
+    only (a model fitted on a sample of the documents).
 
     Examples
     --------
@@ -1247,12 +1427,150 @@ def prevalence_caveat(sizes: Mapping[str, int] | pd.Series, *, unit: str = "docu
     n_sets = ", ".join(f"{k}: {format_count(_n_resamples(v))}" for k, v in sizes.items())
     return (
         f"Topic shares describe how these {unit} divide their text between topics. The "
-        f"interval resamples whole {unit} (then their units), so it shows how much a group's "
+        f"interval resamples whole {unit}{' (then their units)' if units_resampled else ''}, "
+        f"so it shows how much a group's "
         f"share depends on which of its {unit} are included; it cannot show how the wider "
         f"population of {unit} they were drawn from divides its text, and a topic found in few "
         f"{unit} can look like a group difference. Distinct sets of {unit} the bootstrap can "
         f"draw per group: {n_sets}. " + stats.caveat(sizes, unit=unit)
     )
+
+
+class _Source(Protocol):
+    """Where a sampled fit reads its documents: the sample whole, then every document."""
+
+    def sample(self, ids: list[str]) -> tuple[pd.DataFrame, pd.DataFrame]: ...
+
+    def chunks(self) -> Iterator[tuple[pd.DataFrame, pd.DataFrame]]: ...
+
+
+@dataclass(frozen=True)
+class _FrameSource:
+    """A corpus and its sentences in memory."""
+
+    corpus: pd.DataFrame
+    sents: pd.DataFrame
+    group: str
+
+    def sample(self, ids: list[str]) -> tuple[pd.DataFrame, pd.DataFrame]:
+        keep = set(ids)
+        docs = self.corpus[self.corpus["doc_id"].astype(str).isin(keep)]
+        sents = self.sents[self.sents["doc_id"].astype(str).isin(keep)]
+        return docs.reset_index(drop=True), sents.reset_index(drop=True)
+
+    def chunks(self) -> Iterator[tuple[pd.DataFrame, pd.DataFrame]]:
+        yield self.corpus, self.sents
+
+
+def _slices(docs: pd.DataFrame, sents: pd.DataFrame,
+            size: int) -> Iterator[tuple[pd.DataFrame, pd.DataFrame]]:
+    """``docs`` in runs of ``size`` documents, each with its sentences."""
+    if len(docs) <= size:
+        yield docs, sents
+        return
+    position = pd.Index(docs["doc_id"].astype(str)).get_indexer(sents["doc_id"].astype(str))
+    ordered = bool(np.all(np.diff(position) >= 0))
+    for lo in range(0, len(docs), size):
+        hi = lo + size
+        if ordered:
+            a, b = np.searchsorted(position, [lo, hi])
+            part = sents.iloc[a:b]
+        else:
+            part = sents[(position >= lo) & (position < hi)]
+        yield docs.iloc[lo:hi], part
+
+
+def _runs(chunks: Iterable[tuple[pd.DataFrame, pd.DataFrame]],
+          size: int) -> Iterator[tuple[pd.DataFrame, pd.DataFrame]]:
+    """Documents (with their sentences) in runs of ``size`` counted from the first document,
+    whatever chunks they arrive in: the solver of ``NMF.transform`` stops on a tolerance over
+    the whole matrix it is given, so the rows transformed together must not depend on how a
+    store is cut into parts."""
+    docs_held: list[pd.DataFrame] = []
+    sents_held: list[pd.DataFrame] = []
+    n = 0
+    for docs, sents in chunks:
+        docs_held.append(docs)
+        sents_held.append(sents)
+        n += len(docs)
+        if n < size:
+            continue
+        d, s = _stacked(docs_held), _stacked(sents_held)
+        full = n - n % size
+        inside = s["doc_id"].astype(str).isin(set(d["doc_id"].iloc[:full].astype(str)))
+        yield from _slices(d.iloc[:full], s[inside.to_numpy()], size)
+        docs_held = [d.iloc[full:].reset_index(drop=True)]
+        sents_held = [s[~inside.to_numpy()].reset_index(drop=True)]
+        n -= full
+    if n:
+        yield _stacked(docs_held), _stacked(sents_held)
+
+
+#: Columns of the stored sentences that units are built from.
+_SENTENCE_COLUMNS = ["doc_id", "paragraph", "sentence", "start", "end"]
+
+
+def _stacked(frames: list[pd.DataFrame]) -> pd.DataFrame:
+    full = [f for f in frames if len(f)]
+    if len(full) > 1:
+        return pd.concat(full, ignore_index=True)
+    return (full or frames)[0].reset_index(drop=True)
+
+
+def _with_group(sents: pd.DataFrame, docs: pd.DataFrame, group: str) -> pd.DataFrame:
+    """``sents`` with the documents' ``group`` as second column (looked up by ``doc_id``)."""
+    values = pd.Series(docs[group].to_numpy(), index=pd.Index(docs["doc_id"].astype(str)))
+    sents = sents.copy()
+    sents.insert(1, group, values.reindex(sents["doc_id"].astype(str).to_numpy()).to_numpy())
+    return sents
+
+
+@dataclass(frozen=True)
+class _StoreSource:
+    """A prepared store, read one part at a time."""
+
+    store: StageSource
+    group: str
+    columns: list[str]  # the documents' columns a fit needs (text included)
+
+    def whole(self) -> tuple[pd.DataFrame, pd.DataFrame]:
+        docs = self.store.document_columns(self.columns)
+        sents = _stacked(list(self.store.iter_parts("sentences", columns=_SENTENCE_COLUMNS)))
+        return docs, _with_group(sents, docs, self.group)
+
+    def sample(self, ids: list[str]) -> tuple[pd.DataFrame, pd.DataFrame]:
+        where = [("doc_id", "in", ids)]
+        docs = _stacked(list(self.store.iter_parts("documents", columns=self.columns,
+                                                   filters=where)))
+        sents = _stacked(list(self.store.iter_parts("sentences", columns=_SENTENCE_COLUMNS,
+                                                    filters=where)))
+        return docs, _with_group(sents, docs, self.group)
+
+    def chunks(self) -> Iterator[tuple[pd.DataFrame, pd.DataFrame]]:
+        """Each documents part with its sentences (both tables are in corpus order)."""
+        parts = self.store.iter_parts("sentences", columns=_SENTENCE_COLUMNS)
+        held = pd.DataFrame(columns=_SENTENCE_COLUMNS)
+        for docs in self.store.iter_parts("documents", columns=["doc_id", self.group, "text"]):
+            ids = set(docs["doc_id"].astype(str))
+            taken = []
+            while True:
+                if not len(held):
+                    held = next(parts, None)
+                    if held is None:
+                        held = pd.DataFrame(columns=_SENTENCE_COLUMNS)
+                        break
+                inside = held["doc_id"].astype(str).isin(ids).to_numpy()
+                n = len(inside) if inside.all() else int(np.argmin(inside))
+                if inside[n:].any():
+                    raise CorpusError(
+                        f"{getattr(self.store, 'path', 'the store')}: the sentences table is "
+                        "not in the documents' order. Prepare the store again.")
+                taken.append(held.iloc[:n])
+                held = held.iloc[n:]
+                if len(held):
+                    break
+            sents = _stacked(taken) if taken else held.iloc[:0]
+            yield docs, _with_group(sents, docs, self.group)
 
 
 def fit_topics(
@@ -1275,6 +1593,7 @@ def fit_topics(
     labels: Mapping[int, str] | None = None,
     random_state: int = config.RANDOM_STATE,
     sents: pd.DataFrame | None = None,
+    max_documents: int | None = config.MAX_DOCUMENTS,
 ) -> TopicModel:
     """Fit a topic model (NMF on TF-IDF or LDA on counts) to the corpus's paragraph units.
 
@@ -1323,6 +1642,11 @@ def fit_topics(
         prepared store's ``sentences``), so the units are built without splitting the text
         again; the same model as without it. Not with ``dedupe=True`` (use
         :func:`fit_topics_from_store` on a store prepared with ``dedupe``).
+    max_documents : int or None, default 20,000
+        With more documents, the model is fitted on a sample of this many (stratified by
+        group, chosen by a seeded hash of ``doc_id``: :func:`analysis.stages.sample_documents`) and every
+        document's topic shares come from that model (module docstring, step 11). ``None``:
+        never sample.
 
     Returns
     -------
@@ -1341,6 +1665,7 @@ def fit_topics(
         group=group, k=k, method=method, unit=unit, k_range=k_range, n_seeds=n_seeds,
         selection_seeds=selection_seeds, sample_size=sample_size, top_n=top_n, dedupe=dedupe, min_df=min_df, max_df=max_df, max_sentences=max_sentences,
         npmi_window=npmi_window, labels=labels, random_state=random_state,
+        max_documents=max_documents,
     ).fit(corpus, sents=sents)
 
 
@@ -1351,15 +1676,19 @@ def fit_topics_from_store(store: StageSource, *, group: str | None = None,
     The same model (units, vocabulary, topics, numbers) :func:`fit_topics` fits on the corpus
     the store was prepared from, without splitting the text again; a store prepared with
     ``dedupe`` gives the model of ``fit_topics(corpus, dedupe=True)``
-    (``model.dedupe`` says which).
+    (``model.dedupe`` says which). Only the columns a fit needs are read: the documents'
+    clean text (never the raw text) and five columns of the sentences. Above
+    ``max_documents`` documents (default :data:`analysis.config.MAX_DOCUMENTS`) only the sample's text and
+    sentences are read whole (:func:`analysis.stages.sample_documents`); every document's topic shares are then
+    computed one part of the store at a time (module docstring, step 11).
 
     Parameters
     ----------
     store : from :func:`analysis.store.open_store` (or ``prepare``)
     group : any column of ``store.documents`` (default: the store's group)
     **options : every other keyword of :func:`fit_topics` (``k``, ``method``, ``unit``,
-        ``n_seeds``, ``random_state`` ...) except ``dedupe`` and ``sents``, which the store
-        decides
+        ``n_seeds``, ``random_state``, ``max_documents`` ...) except ``dedupe`` and ``sents``,
+        which the store decides
 
     Examples
     --------
@@ -1370,20 +1699,33 @@ def fit_topics_from_store(store: StageSource, *, group: str | None = None,
     ...     "text": ["Oil gas deal.\\n\\nPeace plan talks.", "Gas oil exports.\\n\\nPeace talks plan."]})
     >>> store = prepare(corpus, store=tempfile.mkdtemp() + "/s")
     >>> model = fit_topics_from_store(store, k=2, n_seeds=2, min_df=2)
-    >>> model.k_, len(model.units_)
-    (2, 4)
+    >>> model.k_, len(model.units_), model.sampled_
+    (2, 4, False)
     """
     for key in ("dedupe", "sents"):
         if key in options:
             raise TypeError(f"fit_topics_from_store: {key}= is the store's (prepared with "
                             f"dedupe={bool(store.settings.get('dedupe', False))}); drop it.")
     group = store.group if group is None else group
-    documents = store.documents
-    documents = documents.drop(columns=[c for c in SUMMARY_COLUMNS
-                                        if c in documents.columns])
-    return fit_topics_from_stages(documents, stage_table(store, "sentences", group=group),
-                                  group=group, deduplicated=bool(store.settings.get("dedupe")),
-                                  **options)
+    model = TopicModel(group=group, dedupe=bool(store.settings.get("dedupe")),
+                       **options)  # type: ignore[arg-type]
+    model._check_params()
+    names = _document_names(store)
+    keep = [c for c in names if c not in SUMMARY_COLUMNS and c != "raw_text"]
+    source = _StoreSource(store, group, keep)
+    documents = store.document_columns([c for c in keep if c != "text"])
+    if model.max_documents is None or len(documents) <= int(model.max_documents):
+        docs, sents = source.whole()
+        return model._fit(docs, sents=sents, deduplicate=False)
+    check_corpus(documents.assign(text=""), group=group)
+    return model._fit_sampled(documents, source)
+
+
+def _document_names(store: StageSource) -> list[str]:
+    """The columns of the store's documents table (the schema of its part files, no rows)."""
+    import pyarrow.dataset as ds
+
+    return list(ds.dataset(Path(store.path) / "documents", format="parquet").schema.names)
 
 
 def fit_topics_from_stages(documents: pd.DataFrame, sents: pd.DataFrame, *,
