@@ -151,6 +151,9 @@ PARTITION_CHARS: int = 20_000_000
 ROW_GROUP_ROWS: int = 65_536
 #: Documents per row group of the documents table.
 DOCUMENT_ROW_GROUP: int = 10_000
+#: :meth:`Store.iter_parts` reads a part file of more rows than this in pieces of about this
+#: many rows, cut between documents (about 100 MB of sentences with their text).
+PIECE_ROWS: int = 250_000
 #: A batch holds whole documents up to about this many characters of text.
 BATCH_CHARS: int = 1_000_000
 #: Below this many characters of text ``n_jobs=None`` stays in one process (starting a
@@ -530,7 +533,10 @@ class Store:
         """The parts of one table in corpus order, one DataFrame at a time (not kept).
 
         ``columns`` and ``filters`` as in :meth:`read`; a part none of whose rows pass the
-        filters gives an empty frame. ``read`` concatenates these parts.
+        filters gives an empty frame. ``read`` concatenates these parts. A part file of more
+        than :data:`PIECE_ROWS` rows (the one part of a store prepared in one process) is
+        read in pieces of about that many rows, cut between documents, so memory holds one
+        piece whatever the size of the store and no document's rows are split.
 
         Examples
         --------
@@ -546,11 +552,12 @@ class Store:
                              f"{', '.join(TABLES)}.")
         cols = list(columns) if columns is not None else None
         for file in _table_files(self.path, table):
-            frame = pd.read_parquet(file, columns=cols, filters=filters)
-            if "actors" in frame.columns:
-                frame["actors"] = pd.Series([tuple(a) if a is not None else () for a in
-                                             frame["actors"]], index=frame.index, dtype="object")
-            yield frame
+            for frame in _file_pieces(file, cols, filters, PIECE_ROWS):
+                if "actors" in frame.columns:
+                    frame["actors"] = pd.Series([tuple(a) if a is not None else () for a in
+                                                 frame["actors"]], index=frame.index,
+                                                dtype="object")
+                yield frame
 
     def document_columns(self, columns: Sequence[str]) -> pd.DataFrame:
         """Some columns of the documents table (from memory when it is loaded already).
@@ -637,6 +644,52 @@ class Store:
         unigrams = self.vocabulary["n"].to_numpy() == 1
         tokens = np.asarray(self._matrix[:, np.flatnonzero(unigrams)].sum(axis=1)).ravel()
         return group_counts_from_matrix(dtm, docs[group], group=group, doc_tokens=tokens)
+
+
+def _file_pieces(file: Path, columns: list[str] | None, filters: Any,
+                 rows: int) -> Iterator[pd.DataFrame]:
+    """One part file as frames of about ``rows`` rows each, never splitting a document."""
+    meta = pq.ParquetFile(file)
+    names = meta.schema_arrow.names
+    if meta.metadata.num_rows <= rows or "doc_id" not in names:
+        yield pd.read_parquet(file, columns=columns, filters=filters)
+        return
+    expression = pq.filters_to_expression(filters) if filters else None
+    wanted = names if columns is None else columns
+    used = set(wanted) | {"doc_id"}
+    if filters:
+        used |= {f[0] for f in (filters if isinstance(filters[0], tuple) else
+                                [t for conj in filters for t in conj])}
+    read = [n for n in names if n in used]
+    schema = pa.schema([meta.schema_arrow.field(n) for n in read],
+                       metadata=meta.schema_arrow.metadata)
+
+    def finish(piece: pa.Table) -> pd.DataFrame:
+        if expression is not None:
+            piece = piece.filter(expression)
+        return piece.select(wanted).to_pandas()
+
+    carry: pa.Table | None = None
+    sent = False
+    for batch in meta.iter_batches(batch_size=rows, columns=read):
+        piece = pa.Table.from_batches([batch], schema=schema)
+        if carry is not None:
+            piece = pa.concat_tables([carry, piece])
+        ids = piece.column("doc_id").to_numpy(zero_copy_only=False)
+        same = ids == ids[-1]
+        start = len(ids) - int(np.argmin(same[::-1])) if not same.all() else 0
+        if start == 0:  # one document so far: read on
+            carry = piece
+            continue
+        carry = piece.slice(start)
+        frame = finish(piece.slice(0, start))
+        if len(frame) or not sent:
+            sent = True
+            yield frame
+    if carry is not None and len(carry):
+        frame = finish(carry)
+        if len(frame) or not sent:
+            yield frame
 
 
 def _table_files(path: Path, table: str) -> list[Path]:

@@ -173,3 +173,37 @@ def test_compare_groups_from_parts_equals_compare_groups_on_the_seeds(seed_parts
     for name in ("voices", "speakers", "reporter_minus_quoted", "documents"):
         pd.testing.assert_frame_equal(getattr(got.voices, name), getattr(want.voices, name),
                                       obj=name)
+
+
+@pytest.fixture(scope="module")
+def one_part_store(synth, tmp_path_factory):
+    return prepare(synth, store=tmp_path_factory.mktemp("onepart") / "store",
+                   settings=StoreSettings(group="group"))
+
+
+@pytest.mark.filterwarnings("ignore::UserWarning")
+def test_a_big_part_file_is_read_in_pieces_of_whole_documents(one_part_store, monkeypatch,
+                                                              request):
+    import analysis.store as store_module
+
+    whole = pd.read_parquet(next((one_part_store.path / "sentences").glob("part-*.parquet")))
+    scored = reference(one_part_store, "group")
+    want = group_sentiment(scored, group="group", n_boot=100)
+    monkeypatch.setattr(store_module, "PIECE_ROWS", 40)  # about 11 sentences a document here
+    pieces = list(one_part_store.iter_parts("sentences"))
+    assert len(pieces) > 5 and all(0 < len(p) <= 80 for p in pieces[:-1])
+    seen = [set(p["doc_id"]) for p in pieces]
+    assert all(not (a & b) for i, a in enumerate(seen) for b in seen[i + 1:])  # never split
+    got = pd.concat(pieces, ignore_index=True)
+    pd.testing.assert_frame_equal(got.drop(columns="actors"), whole.drop(columns="actors"))
+    assert [tuple(a) for a in whole["actors"]] == got["actors"].tolist()
+    # columns and filters as in one read of the file
+    ids = sorted(set(whole["doc_id"]))[3:9]
+    some = one_part_store.read("sentences", columns=["compound"],
+                               filters=[("doc_id", "in", ids)])
+    pd.testing.assert_frame_equal(
+        some, pd.read_parquet(next((one_part_store.path / "sentences").glob("part-*")),
+                              columns=["compound"], filters=[("doc_id", "in", ids)]))
+    request.getfixturevalue("no_whole_tables")
+    streamed = sentiment_from_store(one_part_store, group="group", n_boot=100)
+    pd.testing.assert_frame_equal(streamed.sentiment.summary, want.summary)
