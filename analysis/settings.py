@@ -841,3 +841,34 @@ def configured_store(cfg: AnalysisConfig, *, dedupe: bool | None = None,
     say = None if log is None else (lambda line: log(line) and None)
     return ensure_store(source, store=store_path(cfg, dedupe=dedupe),
                         settings=store_settings(cfg, dedupe=dedupe), progress=progress, log=say)
+
+
+def counted_once_store(cfg: AnalysisConfig, *,
+                       log: Callable[[str], object] | None = None) -> Store:
+    """The store of ``cfg``'s corpus with each shared passage counted once (``dedupe``).
+
+    What notebooks 01 and 03 compare the as-published counts and topics with. Finding shared
+    passages reads every text in one process, so above ``max_documents`` documents it is
+    prepared only when asked for (``dedupe = true``); otherwise :class:`CorpusError` says so
+    and how to ask, and the notebooks show that message instead of the comparison.
+
+    Examples
+    --------
+    >>> cfg = read_config(config.SEEDS_DIR / CONFIG_NAME)
+    >>> counted_once_store(cfg).settings["dedupe"]
+    True
+    >>> counted_once_store(cfg.updated(max_documents=3))
+    Traceback (most recent call last):
+    ...
+    analysis.errors.CorpusError: 5 documents: more than max_documents (3), so shared passages are not looked for (that reads every text in one process). Set dedupe = true to prepare the counted-once store anyway, or raise max_documents.
+    """
+    if not cfg.dedupe:
+        published = configured_store(cfg, dedupe=False, log=log)
+        n = int(published.manifest["tables"]["documents"]["rows"])
+        if n > cfg.max_documents:
+            raise CorpusError(
+                f"{n:,} documents: more than max_documents ({cfg.max_documents:,}), so shared "
+                "passages are not looked for (that reads every text in one process). Set "
+                "dedupe = true to prepare the counted-once store anyway, or raise "
+                "max_documents.")
+    return configured_store(cfg, dedupe=True, log=log)

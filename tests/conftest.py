@@ -292,6 +292,14 @@ def three_group_report(tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
+def sampled_report(tmp_path_factory):
+    """240 generated texts in two groups, rendered with ``max_documents = 60``: the sections
+    that read text read a sample of 60 documents, the group measures every document."""
+    return _scale_report(tmp_path_factory, "sampled", n_docs=240, n_groups=2,
+                         syndicated=0.3, max_documents=60)
+
+
+@pytest.fixture(scope="session")
 def many_group_report(tmp_path_factory):
     """465 generated texts in 155 groups of 3 (figures show the largest groups)."""
     return _scale_report(tmp_path_factory, "many-groups", n_docs=465, n_groups=155)

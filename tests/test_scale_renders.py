@@ -34,7 +34,7 @@ pytestmark = pytest.mark.slow
 #: The issue's limit on figure height.
 MAX_PNG_PX = 2500
 RENDERS = ["seed_report", "large_report", "three_group_report", "many_group_report",
-           "speech_report", "identical_report"]
+           "speech_report", "identical_report", "sampled_report"]
 SAMPLED_WORDS = re.compile(r"\bexact\b|\bevery way\b|\bevery relabelling\b", re.IGNORECASE)
 DATA_PNG = re.compile(r"data:image/png;base64,([A-Za-z0-9+/=]+)")
 
@@ -200,3 +200,24 @@ def test_identical_groups_say_nothing_leans_and_go_on(identical_report):
     assert tone["value"] == 0 and not bool(tone["sampled"])
     assert "all 6 relabellings" in tone["text"]
 
+
+
+# --------------------------------------------------------------------------- max_documents
+
+
+def test_above_max_documents_text_sections_read_a_stated_sample_and_groups_every_document(
+        sampled_report):
+    texts = {name: page_text(markup) for name, markup in pages(sampled_report).items()}
+    note = "Sampled: these tables read 60 of 240 texts"  # the default genre's noun
+    for page in ("00_corpus.html", "01_term_frequency.html", "02_sentiment.html"):
+        assert note in texts[page], page
+    assert "fitted on a sample of 60 of 240" in texts["03_topics.html"]
+    # the group measures read every document, not the sample
+    figures = sampled_report["figures"]
+    assert len(pd.read_csv(figures / "02_sentiment_documents.csv")) == 240
+    assert len(pd.read_csv(figures / "00_documents.csv")) == 240
+    assert len(pd.read_csv(figures / "02_sentiment_distribution.csv")["doc_id"].unique()) == 60
+    # finding shared passages reads every text at once: skipped, and said so
+    assert "No comparison with shared passages counted once" in texts["01_term_frequency.html"]
+    findings = pd.read_csv(figures / "00_findings.csv")["text"].str.cat(sep=" ")
+    assert "shared passage" not in findings

@@ -455,7 +455,8 @@ def _corpus_facts(cfg: AnalysisConfig, *, say: Callable[[str], object]) -> _Fact
     here too (the run's own store when ``dedupe = true``); when it cannot be, the notebooks
     say why.
     """
-    from analysis.settings import configured_store
+    from analysis.sampling import document_table
+    from analysis.settings import configured_store, counted_once_store
 
     label, group = _corpus_label(cfg.source), cfg.group
 
@@ -465,7 +466,7 @@ def _corpus_facts(cfg: AnalysisConfig, *, say: Callable[[str], object]) -> _Fact
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         store = configured_store(cfg, dedupe=False, log=log)  # the corpus as published
-        corpus = store.documents
+        corpus = document_table(store)
         for key in ("label_column",):
             column = getattr(cfg, key)
             if column is not None and column not in corpus.columns:
@@ -483,7 +484,7 @@ def _corpus_facts(cfg: AnalysisConfig, *, say: Callable[[str], object]) -> _Fact
 
         check_groups(corpus, group=group)
     try:  # each shared passage counted once: the store of dedupe = true, and 01/03's comparison
-        configured_store(cfg, dedupe=True, log=log)
+        counted_once_store(cfg, log=log)
     except CorpusError as err:
         log(f"no counted-once store ({err}); the notebooks say so")
     values = corpus[group]
