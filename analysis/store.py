@@ -17,8 +17,11 @@ folder that every later measure reads instead of the text:
 ``mentions/``          one row per actor mention: ``doc_id``, group, ``sentence``,
                        ``start``, ``end``, ``actor`` (as :func:`analysis.text.actors.mentions`
                        counts them)
-``counts.npz``         document x term counts (``scipy.sparse`` CSR, rows in document
-                       order) for every n-gram length from 1 to ``ngrams``
+``counts/``            document x term counts for every n-gram length from 1 to
+                       ``ngrams``, in parts (``part-00000.npz`` ...: ``scipy.sparse`` CSR,
+                       int32; rows the part's documents in corpus order, columns the rows
+                       of ``vocabulary.parquet``); a part closes at the document that
+                       brings it to :data:`COUNTS_PART_CELLS` non-zero cells
 ``vocabulary.parquet`` one row per column of the counts: ``term``, ``n`` (its length in
                        terms), ``count`` and ``n_docs`` over the corpus
 ``manifest.json``      what the store was made from: format version, package and library
@@ -32,7 +35,12 @@ one per partition of whole documents, in corpus order: one part when prepared in
 one per partition on a Dask cluster (``prepare(..., workers=N)`` or ``scheduler=ADDRESS``:
 each worker loads, processes and writes its partitions; only term counts and per-partition
 summaries come back to the client). :meth:`Store.read` reads the parts in order, so both give
-the same tables.
+the same tables. The counts parts are cut by the data alone (never by batches, processes or
+partitions) and listed in the manifest's ``counts`` entry (file, documents, non-zero cells);
+:meth:`Store.iter_counts` reads them one at a time, and :meth:`Store.group_counts`,
+:meth:`Store.term_columns` and the ``*_from_store`` measures sum or select part by part, so
+the whole matrix is never held (:meth:`Store.term_counts` puts it together, for small
+stores).
 
 :func:`open_store` returns a :class:`Store` whose tables load on first use; :func:`ensure_store`
 reuses a store whose manifest matches the source, the settings and the versions and prepares
@@ -45,7 +53,8 @@ Design choices
   tokenizer is trained once on the corpus, :func:`analysis.text.segment.corpus_tokenizer`), so the
   corpus is processed in batches of whole documents, in worker processes when it is large.
   Per-sentence rows are written as they come (``pyarrow`` row groups of a fixed size), so
-  memory holds the per-document table plus a batch or two, never every sentence.
+  memory holds the per-document table plus a batch or two, never every sentence; term
+  counts likewise go to disk one counts part at a time (the client keeps the vocabulary).
 - **Same bytes for the same input.** Rows are in corpus order, row groups have a fixed size
   whatever the batch size or number of workers, Parquet and ``.npz`` files carry no time,
   and the manifest holds no date: preparing twice gives byte-identical files.
@@ -62,9 +71,11 @@ Design choices
   :func:`analysis.text.segment.corpus_tokenizer` reads (the first characters in ``doc_id`` order,
   found by a scan of the files); nothing random is drawn. A worker writes a partition's part
   files under temporary names and renames them when complete, so a partition retried after
-  a worker died replaces them whole. Term counts come back per partition and are merged on
-  the client in partition order (the vocabulary is sorted at the end, so the merge order does
-  not change it). Of a pattern source the corpus fingerprint is the sha256 of the per-file
+  a worker died replaces them whole. Term counts come back per partition and are written
+  by the client, in partition order, to counts parts with provisional term ids (first seen,
+  first numbered); the client keeps only the vocabulary lookup and each term's totals. At
+  the end the vocabulary is sorted and each part is rewritten with the sorted ids, one part
+  at a time, so the merge order changes no byte. Of a pattern source the corpus fingerprint is the sha256 of the per-file
   fingerprints, in both paths.
 
 Examples
