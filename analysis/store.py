@@ -1107,29 +1107,41 @@ def _run_batches(frame: pd.DataFrame, bounds: list[tuple[int, int]], ctx: _Conte
             yield result
 
 
-class _Counts:
-    """Merges each batch's (n, term) columns into one vocabulary and one CSR matrix (the
-    counts of one partition, on a worker: see :class:`_CountParts` for the client)."""
+class _Lookup:
+    """Term ids of (n, term) pairs, numbered in the order first seen."""
 
     def __init__(self, hi: int) -> None:
-        self.lookup: list[dict[str, int]] = [{} for _ in range(hi + 1)]
+        self.tables: list[dict[str, int]] = [{} for _ in range(hi + 1)]
         self.terms: list[str] = []
         self.term_n: list[int] = []
-        self.indptr: list[np.ndarray] = []
-        self.indices: list[np.ndarray] = []
-        self.data: list[np.ndarray] = []
-        self.offset = 0
 
-    def add(self, b: _Batch | _PartCounts) -> None:
-        mapping = np.empty(len(b.terms), dtype=np.int64)
-        for j, (term, n) in enumerate(zip(b.terms, b.term_n, strict=True)):
-            table = self.lookup[n]
+    def ids(self, terms: list[str], term_n: list[int]) -> np.ndarray:
+        """The id of each (term, n), numbering new ones."""
+        mapping = np.empty(len(terms), dtype=np.int64)
+        for j, (term, n) in enumerate(zip(terms, term_n, strict=True)):
+            table = self.tables[n]
             g = table.get(term)
             if g is None:
                 g = table[term] = len(self.terms)
                 self.terms.append(term)
                 self.term_n.append(n)
             mapping[j] = g
+        return mapping
+
+
+class _Counts:
+    """Merges each batch's (n, term) columns into one vocabulary and one CSR matrix (the
+    counts of one partition, on a worker: see :class:`_CountParts` for the client)."""
+
+    def __init__(self, hi: int) -> None:
+        self.vocab = _Lookup(hi)
+        self.indptr: list[np.ndarray] = []
+        self.indices: list[np.ndarray] = []
+        self.data: list[np.ndarray] = []
+        self.offset = 0
+
+    def add(self, b: _Batch | _PartCounts) -> None:
+        mapping = self.vocab.ids(b.terms, b.term_n)
         self.indices.append(mapping[b.indices].astype(np.int32))
         self.data.append(b.data)
         self.indptr.append(b.indptr[1:] + self.offset)
@@ -1138,7 +1150,7 @@ class _Counts:
     def partial(self) -> _PartCounts:
         """The merged columns so far, for another :class:`_Counts` to :meth:`add`."""
         return _PartCounts(
-            self.terms, self.term_n,
+            self.vocab.terms, self.vocab.term_n,
             np.concatenate([[0], *self.indptr]).astype(np.int64),
             np.concatenate(self.indices) if self.indices else np.zeros(0, dtype=np.int32),
             np.concatenate(self.data) if self.data else np.zeros(0, dtype=np.int32))
@@ -1157,9 +1169,7 @@ class _CountParts:
     """
 
     def __init__(self, hi: int, folder: Path, *, part_cells: int) -> None:
-        self.lookup: list[dict[str, int]] = [{} for _ in range(hi + 1)]
-        self.terms: list[str] = []
-        self.term_n: list[int] = []
+        self.vocab = _Lookup(hi)
         self.count = np.zeros(1024, dtype=np.int64)
         self.n_docs = np.zeros(1024, dtype=np.int64)
         self.folder = folder / COUNTS_FOLDER
@@ -1173,17 +1183,9 @@ class _CountParts:
         return self.folder / f".provisional-{k:05d}.npz"
 
     def add(self, b: _Batch | _PartCounts) -> None:
-        mapping = np.empty(len(b.terms), dtype=np.int64)
-        for j, (term, n) in enumerate(zip(b.terms, b.term_n, strict=True)):
-            table = self.lookup[n]
-            g = table.get(term)
-            if g is None:
-                g = table[term] = len(self.terms)
-                self.terms.append(term)
-                self.term_n.append(n)
-            mapping[j] = g
-        if len(self.terms) > len(self.count):
-            size = max(len(self.terms), 2 * len(self.count))
+        mapping = self.vocab.ids(b.terms, b.term_n)
+        if len(self.vocab.terms) > len(self.count):
+            size = max(len(self.vocab.terms), 2 * len(self.count))
             self.count = np.concatenate([self.count, np.zeros(size - len(self.count), np.int64)])
             self.n_docs = np.concatenate([self.n_docs,
                                           np.zeros(size - len(self.n_docs), np.int64)])
@@ -1223,13 +1225,13 @@ class _CountParts:
         if sum(d for d, _ in self.parts) != n_docs:
             raise StoreError(f"the term counts hold {sum(d for d, _ in self.parts):,} "
                              f"documents, not {n_docs:,}: an incomplete run. Prepare again.")
-        terms = np.array(self.terms, dtype=object)
-        term_n = np.array(self.term_n, dtype=np.int64)
+        terms = np.array(self.vocab.terms, dtype=object)
+        term_n = np.array(self.vocab.term_n, dtype=np.int64)
+        self.vocab = _Lookup(0)  # the lookup's dicts are no longer needed
         order = sorted(range(len(terms)), key=lambda j: (terms[j], term_n[j]))
         order_ = np.asarray(order, dtype=np.int64)
         position = np.empty(len(order), dtype=np.int32)
         position[order_] = np.arange(len(order), dtype=np.int32)
-        self.lookup = []
         parts = []
         for k, (docs, cells) in enumerate(self.parts):
             with np.load(self._provisional(k)) as saved:
