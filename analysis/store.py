@@ -505,6 +505,17 @@ class Store:
     >>> dtm = store.term_counts(ngram_range=(1, 1))
     >>> list(dtm.terms), dtm.matrix.toarray().tolist()
     (['grain', 'resumed', 'talks'], [[2, 0, 0], [0, 1, 1]])
+
+    The counts part by part (a small store is one part; no bigram spans the stop word
+    "and"), and a few chosen columns:
+
+    >>> store.count_terms(ngram_range=(1, 2)).tolist()
+    ['grain', 'resumed', 'talks', 'talks resumed']
+    >>> [(first, m.toarray().tolist()) for first, m in store.iter_counts(ngram_range=(1, 1))]
+    [(0, [[2, 0, 0], [0, 1, 1]])]
+    >>> picked = store.term_columns(["talks", "grain", "wheat"])
+    >>> list(picked.terms), picked.matrix.toarray().tolist()
+    (['talks', 'grain', 'wheat'], [[0, 2, 0], [1, 0, 0]])
     """
 
     path: Path
@@ -622,16 +633,7 @@ class Store:
 
     def count_terms(self, *, ngram_range: tuple[int, int] = (1, 1)) -> np.ndarray:
         """The terms of ``ngram_range``: the columns of :meth:`iter_counts` and
-        :meth:`term_counts` (sorted, each string once).
-
-        Examples
-        --------
-        >>> import tempfile
-        >>> corpus = pd.DataFrame({"doc_id": ["a", "b"], "event": ["x", "y"],
-        ...                        "text": ["Grain deal.", "Grain prices rose."]})
-        >>> store = prepare(corpus, store=tempfile.mkdtemp() + "/s")
-        >>> store.count_terms(ngram_range=(1, 2)).tolist()
-        ['deal', 'grain', 'grain deal', 'grain prices', 'prices', 'prices rose', 'rose']
+        :meth:`term_counts` (sorted, each string once). Examples: :class:`Store`.
         """
         return self._columns(ngram_range)[1]
 
@@ -643,16 +645,7 @@ class Store:
         corpus order). ``ngram_range=None``: the stored columns (the rows of
         :attr:`vocabulary`, int32); a range: the columns :meth:`count_terms` names (int64),
         as :meth:`term_counts` gives them. One part is read at a time and not kept.
-
-        Examples
-        --------
-        >>> import tempfile
-        >>> corpus = pd.DataFrame({"doc_id": ["a", "b"], "event": ["x", "y"],
-        ...                        "text": ["Grain deal.", "Grain prices rose."]})
-        >>> store = prepare(corpus, store=tempfile.mkdtemp() + "/s")
-        >>> [(first, m.toarray().tolist())  # a small store: one part
-        ...  for first, m in store.iter_counts(ngram_range=(1, 1))]
-        [(0, [[1, 1, 0, 0], [0, 1, 1, 1]])]
+        Examples: :class:`Store`.
         """
         colmap = None if ngram_range is None else self._columns(ngram_range)
         offset = 0
@@ -689,17 +682,7 @@ class Store:
 
         Columns in the order given (each term once); a term the store never counted (or
         not of ``ngram_range``) is a column of zeros. The same numbers as the columns of
-        :meth:`term_counts`, without holding the whole matrix.
-
-        Examples
-        --------
-        >>> import tempfile
-        >>> corpus = pd.DataFrame({"doc_id": ["a", "b"], "event": ["x", "y"],
-        ...                        "text": ["Grain deal.", "Grain prices rose."]})
-        >>> store = prepare(corpus, store=tempfile.mkdtemp() + "/s")
-        >>> dtm = store.term_columns(["rose", "grain", "wheat"])
-        >>> list(dtm.terms), dtm.matrix.toarray().tolist()
-        (['rose', 'grain', 'wheat'], [[0, 1, 0], [1, 1, 0]])
+        :meth:`term_counts`, without holding the whole matrix. Examples: :class:`Store`.
         """
         chosen = list(dict.fromkeys(str(t) for t in terms))
         colmap, all_terms = self._columns(ngram_range)
