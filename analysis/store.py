@@ -155,7 +155,7 @@ COUNTS_PART_NAME = "part-{:05d}.npz"
 #: A counts part is closed after the document at which it reaches this many non-zero
 #: (document, term) cells, so the parts depend on the corpus only (not on the batches, the
 #: number of processes or workers) and a reader holds one part of about this size at a time.
-COUNTS_PART_CELLS: int = 10_000_000
+COUNTS_PART_CELLS: int = 4_000_000
 TABLES: tuple[str, ...] = ("documents", "sentences", "quotes", "mentions", "vocabulary")
 #: Tables written as a folder of part files, one per partition of whole documents.
 PART_TABLES: tuple[str, ...] = ("documents", "sentences", "quotes", "mentions")
@@ -627,7 +627,7 @@ class Store:
         keep = np.flatnonzero((n >= lo) & (n <= hi))
         terms = vocab["term"].to_numpy(dtype=object)[keep].astype(str)
         unique, inverse = np.unique(terms, return_inverse=True)
-        colmap = np.full(len(vocab), -1, dtype=np.int64)
+        colmap = np.full(len(vocab), -1, dtype=np.int32)
         colmap[keep] = inverse
         return colmap, unique.astype(object)
 
@@ -642,9 +642,9 @@ class Store:
         """The document x term counts one part at a time: ``(first row, CSR matrix)``.
 
         Rows are the part's documents (the documents table's rows ``first row`` onwards, in
-        corpus order). ``ngram_range=None``: the stored columns (the rows of
-        :attr:`vocabulary`, int32); a range: the columns :meth:`count_terms` names (int64),
-        as :meth:`term_counts` gives them. One part is read at a time and not kept.
+        corpus order); counts are int32. ``ngram_range=None``: the stored columns (the rows
+        of :attr:`vocabulary`); a range: the columns :meth:`count_terms` names, as
+        :meth:`term_counts` gives them. One part is read at a time and not kept.
         Examples: :class:`Store`.
         """
         colmap = None if ngram_range is None else self._columns(ngram_range)
@@ -687,13 +687,13 @@ class Store:
         chosen = list(dict.fromkeys(str(t) for t in terms))
         colmap, all_terms = self._columns(ngram_range)
         where = pd.Index(all_terms.astype(str)).get_indexer(chosen)
-        to_chosen = np.full(len(all_terms) + 1, -1, dtype=np.int64)  # [-1] -> -1
+        to_chosen = np.full(len(all_terms) + 1, -1, dtype=np.int32)  # [-1] -> -1
         to_chosen[where[where >= 0]] = np.flatnonzero(where >= 0)
         picked = to_chosen[colmap]
         blocks = [_mapped_columns(m, picked, len(chosen)) for _, m in self.iter_counts()]
         matrix = (sparse.vstack(blocks, format="csr") if len(blocks) > 1 else blocks[0])
-        return DocumentTermMatrix(matrix.tocsr(), np.array(chosen, dtype=object),
-                                  self._doc_ids())
+        return DocumentTermMatrix(matrix.astype(np.int64).tocsr(),
+                                  np.array(chosen, dtype=object), self._doc_ids())
 
     def group_counts(self, *, group: str | None = None,
                      ngram_range: tuple[int, int] = (1, 1)) -> GroupCounts:
@@ -715,13 +715,17 @@ class Store:
 def _mapped_columns(matrix: sparse.csr_matrix, colmap: np.ndarray,
                     width: int) -> sparse.csr_matrix:
     """``matrix`` with column j moved to ``colmap[j]`` (-1: dropped; columns mapped to the
-    same place summed), as int64 in canonical CSR."""
+    same place summed), in canonical CSR of the same dtype."""
     cols = colmap[matrix.indices]
     ok = cols >= 0
-    kept = np.concatenate([[0], np.cumsum(ok, dtype=np.int64)])
-    out = sparse.csr_matrix((matrix.data[ok].astype(np.int64), cols[ok], kept[matrix.indptr]),
-                            shape=(matrix.shape[0], width))
-    out.sum_duplicates()  # sorts the indices too
+    if ok.all():
+        data, cols, indptr = matrix.data, cols, matrix.indptr
+    else:
+        kept = np.concatenate([[0], np.cumsum(ok, dtype=np.int64)])
+        data, cols, indptr = matrix.data[ok], cols[ok], kept[matrix.indptr]
+    del ok
+    out = sparse.csr_matrix((data, cols, indptr), shape=(matrix.shape[0], width))
+    out.sum_duplicates()  # sorts the indices too (a no-op when they are: the map keeps order)
     return out
 
 

@@ -231,4 +231,4 @@ def test_columns_of_one_string_are_summed_by_hand():
     colmap = np.array([0, 0, -1, 1])  # columns 0 and 1 are one string; 2 is out of range
     got = store_mod._mapped_columns(matrix, colmap, 2)
     assert got.toarray().tolist() == [[3, 5], [3, 0]]
-    assert got.dtype == np.int64 and got.has_canonical_format
+    assert got.dtype == matrix.dtype and got.has_canonical_format

@@ -416,8 +416,8 @@ def group_counts_from_parts(
         ok = np.flatnonzero(mine >= 0)
         ind = sparse.csr_matrix((np.ones(len(ok), dtype=np.int64), (mine[ok], ok)),
                                 shape=(len(groups), matrix.shape[0]))
-        present = matrix.copy()
-        present.data = np.ones_like(present.data)
+        present = sparse.csr_matrix((np.ones(matrix.nnz, dtype=np.int8), matrix.indices,
+                                     matrix.indptr), shape=matrix.shape)  # shares the indices
         for total, part in ((counts, ind @ matrix), (n_docs, ind @ present)):
             part = part.tocoo()  # canonical: each (group, term) once
             total[part.row, part.col] += part.data.astype(np.int64)
