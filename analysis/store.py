@@ -17,8 +17,11 @@ folder that every later measure reads instead of the text:
 ``mentions/``          one row per actor mention: ``doc_id``, group, ``sentence``,
                        ``start``, ``end``, ``actor`` (as :func:`analysis.text.actors.mentions`
                        counts them)
-``counts.npz``         document x term counts (``scipy.sparse`` CSR, rows in document
-                       order) for every n-gram length from 1 to ``ngrams``
+``counts/``            document x term counts for every n-gram length from 1 to
+                       ``ngrams``, in parts (``part-00000.npz`` ...: ``scipy.sparse`` CSR,
+                       int32; rows the part's documents in corpus order, columns the rows
+                       of ``vocabulary.parquet``); a part closes at the document that
+                       brings it to :data:`COUNTS_PART_CELLS` non-zero cells
 ``vocabulary.parquet`` one row per column of the counts: ``term``, ``n`` (its length in
                        terms), ``count`` and ``n_docs`` over the corpus
 ``manifest.json``      what the store was made from: format version, package and library
@@ -32,7 +35,12 @@ one per partition of whole documents, in corpus order: one part when prepared in
 one per partition on a Dask cluster (``prepare(..., workers=N)`` or ``scheduler=ADDRESS``:
 each worker loads, processes and writes its partitions; only term counts and per-partition
 summaries come back to the client). :meth:`Store.read` reads the parts in order, so both give
-the same tables.
+the same tables. The counts parts are cut by the data alone (never by batches, processes or
+partitions) and listed in the manifest's ``counts`` entry (file, documents, non-zero cells);
+:meth:`Store.iter_counts` reads them one at a time, and :meth:`Store.group_counts`,
+:meth:`Store.term_columns` and the ``*_from_store`` measures sum or select part by part, so
+the whole matrix is never held (:meth:`Store.term_counts` puts it together, for small
+stores).
 
 :func:`open_store` returns a :class:`Store` whose tables load on first use; :func:`ensure_store`
 reuses a store whose manifest matches the source, the settings and the versions and prepares
@@ -45,7 +53,8 @@ Design choices
   tokenizer is trained once on the corpus, :func:`analysis.text.segment.corpus_tokenizer`), so the
   corpus is processed in batches of whole documents, in worker processes when it is large.
   Per-sentence rows are written as they come (``pyarrow`` row groups of a fixed size), so
-  memory holds the per-document table plus a batch or two, never every sentence.
+  memory holds the per-document table plus a batch or two, never every sentence; term
+  counts likewise go to disk one counts part at a time (the client keeps the vocabulary).
 - **Same bytes for the same input.** Rows are in corpus order, row groups have a fixed size
   whatever the batch size or number of workers, Parquet and ``.npz`` files carry no time,
   and the manifest holds no date: preparing twice gives byte-identical files.
@@ -62,9 +71,11 @@ Design choices
   :func:`analysis.text.segment.corpus_tokenizer` reads (the first characters in ``doc_id`` order,
   found by a scan of the files); nothing random is drawn. A worker writes a partition's part
   files under temporary names and renames them when complete, so a partition retried after
-  a worker died replaces them whole. Term counts come back per partition and are merged on
-  the client in partition order (the vocabulary is sorted at the end, so the merge order does
-  not change it). Of a pattern source the corpus fingerprint is the sha256 of the per-file
+  a worker died replaces them whole. Term counts come back per partition and are written
+  by the client, in partition order, to counts parts with provisional term ids (first seen,
+  first numbered); the client keeps only the vocabulary lookup and each term's totals. At
+  the end the vocabulary is sorted and each part is rewritten with the sorted ids, one part
+  at a time, so the merge order changes no byte. Of a pattern source the corpus fingerprint is the sha256 of the per-file
   fingerprints, in both paths.
 
 Examples
@@ -116,7 +127,7 @@ from scipy import sparse
 
 from analysis import config
 from analysis.errors import CorpusError, CorpusWarning
-from analysis.measures.terms import DocumentTermMatrix, GroupCounts, group_counts_from_matrix
+from analysis.measures.terms import DocumentTermMatrix, GroupCounts, group_counts_from_parts
 from analysis.stages import SUMMARY_COLUMNS
 
 __all__ = [
@@ -135,10 +146,16 @@ __all__ = [
 ]
 
 #: Version of the folder layout; a store of another format version is rebuilt.
-FORMAT_VERSION: int = 2
+FORMAT_VERSION: int = 3
 FORMAT_NAME = "coverage-analysis-store"
 MANIFEST_FILE = "manifest.json"
-COUNTS_FILE = "counts.npz"
+#: The folder of the document x term counts, one ``.npz`` file per part of documents.
+COUNTS_FOLDER = "counts"
+COUNTS_PART_NAME = "part-{:05d}.npz"
+#: A counts part is closed after the document at which it reaches this many non-zero
+#: (document, term) cells, so the parts depend on the corpus only (not on the batches, the
+#: number of processes or workers) and a reader holds one part of about this size at a time.
+COUNTS_PART_CELLS: int = 4_000_000
 TABLES: tuple[str, ...] = ("documents", "sentences", "quotes", "mentions", "vocabulary")
 #: Tables written as a folder of part files, one per partition of whole documents.
 PART_TABLES: tuple[str, ...] = ("documents", "sentences", "quotes", "mentions")
@@ -306,7 +323,7 @@ def versions() -> dict[str, Any]:
     --------
     >>> v = versions()
     >>> v["format"], len(v["code"]), "pandas" in v["libraries"]
-    (2, 64, True)
+    (3, 64, True)
     """
     try:
         package = importlib.metadata.version(_PACKAGE)
@@ -491,6 +508,17 @@ class Store:
     >>> dtm = store.term_counts(ngram_range=(1, 1))
     >>> list(dtm.terms), dtm.matrix.toarray().tolist()
     (['grain', 'resumed', 'talks'], [[2, 0, 0], [0, 1, 1]])
+
+    The counts part by part (a small store is one part; no bigram spans the stop word
+    "and"), and a few chosen columns:
+
+    >>> store.count_terms(ngram_range=(1, 2)).tolist()
+    ['grain', 'resumed', 'talks', 'talks resumed']
+    >>> [(first, m.toarray().tolist()) for first, m in store.iter_counts(ngram_range=(1, 1))]
+    [(0, [[2, 0, 0], [0, 1, 1]])]
+    >>> picked = store.term_columns(["talks", "grain", "wheat"])
+    >>> list(picked.terms), picked.matrix.toarray().tolist()
+    (['talks', 'grain', 'wheat'], [[0, 2, 0], [1, 0, 0]])
     """
 
     path: Path
@@ -602,48 +630,128 @@ class Store:
         """One row per column of the counts: ``term``, ``n``, ``count``, ``n_docs``."""
         return self.read("vocabulary")
 
-    @cached_property
-    def _matrix(self) -> sparse.csr_matrix:
-        return sparse.load_npz(self.path / COUNTS_FILE).tocsr()
+    def _count_parts(self) -> list[dict[str, Any]]:
+        parts = (self.manifest.get("counts") or {}).get("parts")
+        if not parts:
+            raise StoreError(f"{self.path}: the store's term counts are not in parts (a store "
+                             f"of format {self.manifest.get('versions', {}).get('format')}; "
+                             f"this package writes {FORMAT_VERSION}). Prepare it again: "
+                             + _fix(self.manifest, self.path))
+        return parts
+
+    def _columns(self, ngram_range: tuple[int, int]) -> tuple[np.ndarray, np.ndarray]:
+        """(stored column -> column of the range, or -1; the range's terms).
+
+        The stored columns are (term, n) pairs; a string that is both a listed phrase and a
+        run of words (``n`` 1 and 2) is one column of the range, as in a vectorizer fitted on
+        that range. Columns stay in sorted order, so the map is non-decreasing.
+        """
+        lo, hi = _check_range(ngram_range, self.manifest["counts"]["ngram_range"], self.path)
+        vocab = self.vocabulary
+        n = vocab["n"].to_numpy()
+        keep = np.flatnonzero((n >= lo) & (n <= hi))
+        terms = vocab["term"].to_numpy(dtype=object)[keep].astype(str)
+        unique, inverse = np.unique(terms, return_inverse=True)
+        colmap = np.full(len(vocab), -1, dtype=np.int32)
+        colmap[keep] = inverse
+        return colmap, unique.astype(object)
+
+    def count_terms(self, *, ngram_range: tuple[int, int] = (1, 1)) -> np.ndarray:
+        """The terms of ``ngram_range``: the columns of :meth:`iter_counts` and
+        :meth:`term_counts` (sorted, each string once). Examples: :class:`Store`.
+        """
+        return self._columns(ngram_range)[1]
+
+    def iter_counts(self, *, ngram_range: tuple[int, int] | None = None,
+                    ) -> Iterator[tuple[int, sparse.csr_matrix]]:
+        """The document x term counts one part at a time: ``(first row, CSR matrix)``.
+
+        Rows are the part's documents (the documents table's rows ``first row`` onwards, in
+        corpus order); counts are int32. ``ngram_range=None``: the stored columns (the rows
+        of :attr:`vocabulary`); a range: the columns :meth:`count_terms` names, as
+        :meth:`term_counts` gives them. One part is read at a time and not kept.
+        Examples: :class:`Store`.
+        """
+        colmap = None if ngram_range is None else self._columns(ngram_range)
+        offset = 0
+        for part in self._count_parts():
+            matrix = sparse.load_npz(self.path / COUNTS_FOLDER / part["file"]).tocsr()
+            if colmap is not None:
+                matrix = _mapped_columns(matrix, colmap[0], len(colmap[1]))
+            yield offset, matrix
+            offset += matrix.shape[0]
 
     @property
     def counts(self) -> DocumentTermMatrix:
         """Document-term counts over the store's whole n-gram range (see :meth:`term_counts`)."""
         return self.term_counts(ngram_range=tuple(self.manifest["counts"]["ngram_range"]))
 
+    def _doc_ids(self) -> pd.Index:
+        return pd.Index(self.document_columns(["doc_id"])["doc_id"].astype("string"),
+                        name="doc_id")
+
     def term_counts(self, *, ngram_range: tuple[int, int] = (1, 1)) -> DocumentTermMatrix:
         """Counts of the terms of ``ngram_range``: what ``document_term_matrix`` gives.
 
-        The stored columns are (term, n) pairs; a string that is both a listed phrase and a
-        run of words (``n`` 1 and 2) is one column here, as in a vectorizer fitted on that
-        range.
+        The whole matrix, from the parts put together: for a small store or a few columns
+        (:meth:`term_columns`); a large store is read part by part (:meth:`iter_counts`).
         """
-        lo, hi = _check_range(ngram_range, self.manifest["counts"]["ngram_range"], self.path)
-        vocab = self.vocabulary
-        n = vocab["n"].to_numpy()
-        keep = np.flatnonzero((n >= lo) & (n <= hi))
-        matrix = self._matrix[:, keep]
-        terms = vocab["term"].to_numpy(dtype=object)[keep]
-        unique, inverse = np.unique(terms.astype(str), return_inverse=True)
-        if len(unique) < len(terms):
-            merge = sparse.csr_matrix(
-                (np.ones(len(terms), dtype=np.int64), (np.arange(len(terms)), inverse)),
-                shape=(len(terms), len(unique)))
-            matrix = matrix @ merge
-            terms = unique.astype(object)
-        doc_ids = pd.Index(self.document_columns(["doc_id"])["doc_id"].astype("string"),
-                           name="doc_id")
-        return DocumentTermMatrix(matrix.astype(np.int64).tocsr(), terms, doc_ids)
+        terms = self.count_terms(ngram_range=ngram_range)
+        blocks = [m for _, m in self.iter_counts(ngram_range=ngram_range)]
+        matrix = (sparse.vstack(blocks, format="csr") if len(blocks) > 1 else blocks[0])
+        return DocumentTermMatrix(matrix.astype(np.int64).tocsr(), terms, self._doc_ids())
+
+    def term_columns(self, terms: Sequence[str], *,
+                     ngram_range: tuple[int, int] = (1, 1)) -> DocumentTermMatrix:
+        """Counts of a few chosen terms in every document, read part by part.
+
+        Columns in the order given (each term once); a term the store never counted (or
+        not of ``ngram_range``) is a column of zeros. The same numbers as the columns of
+        :meth:`term_counts`, without holding the whole matrix. Examples: :class:`Store`.
+        """
+        chosen = list(dict.fromkeys(str(t) for t in terms))
+        colmap, all_terms = self._columns(ngram_range)
+        where = pd.Index(all_terms.astype(str)).get_indexer(chosen)
+        to_chosen = np.full(len(all_terms) + 1, -1, dtype=np.int32)  # [-1] -> -1
+        to_chosen[where[where >= 0]] = np.flatnonzero(where >= 0)
+        picked = to_chosen[colmap]
+        blocks = [_mapped_columns(m, picked, len(chosen)) for _, m in self.iter_counts()]
+        matrix = (sparse.vstack(blocks, format="csr") if len(blocks) > 1 else blocks[0])
+        return DocumentTermMatrix(matrix.astype(np.int64).tocsr(),
+                                  np.array(chosen, dtype=object), self._doc_ids())
 
     def group_counts(self, *, group: str | None = None,
                      ngram_range: tuple[int, int] = (1, 1)) -> GroupCounts:
-        """Counts per group of any documents column (documents without a value left out)."""
+        """Counts per group of any documents column (documents without a value left out).
+
+        Summed part by part (:func:`analysis.measures.terms.group_counts_from_parts`): the
+        result keeps no document x term matrix (``matrix`` is None). Tokens per document
+        are the documents table's ``n_tokens``: the unigram tokens the counts were made
+        from, i.e. the row sums of the unigram columns.
+        """
         group = self.group if group is None else group
-        docs = self.document_columns([group])
-        dtm = self.term_counts(ngram_range=ngram_range)
-        unigrams = self.vocabulary["n"].to_numpy() == 1
-        tokens = np.asarray(self._matrix[:, np.flatnonzero(unigrams)].sum(axis=1)).ravel()
-        return group_counts_from_matrix(dtm, docs[group], group=group, doc_tokens=tokens)
+        docs = self.document_columns(["doc_id", group, "n_tokens"])
+        return group_counts_from_parts(
+            self.iter_counts(ngram_range=ngram_range), self.count_terms(ngram_range=ngram_range),
+            doc_ids=docs["doc_id"], labels=docs[group], group=group,
+            doc_tokens=docs["n_tokens"].to_numpy(dtype=np.int64))
+
+
+def _mapped_columns(matrix: sparse.csr_matrix, colmap: np.ndarray,
+                    width: int) -> sparse.csr_matrix:
+    """``matrix`` with column j moved to ``colmap[j]`` (-1: dropped; columns mapped to the
+    same place summed), in canonical CSR of the same dtype."""
+    cols = colmap[matrix.indices]
+    ok = cols >= 0
+    if ok.all():
+        data, cols, indptr = matrix.data, cols, matrix.indptr
+    else:
+        kept = np.concatenate([[0], np.cumsum(ok, dtype=np.int64)])
+        data, cols, indptr = matrix.data[ok], cols[ok], kept[matrix.indptr]
+    del ok
+    out = sparse.csr_matrix((data, cols, indptr), shape=(matrix.shape[0], width))
+    out.sum_duplicates()  # sorts the indices too (a no-op when they are: the map keeps order)
+    return out
 
 
 def _file_pieces(file: Path, columns: list[str] | None, filters: Any,
@@ -1057,28 +1165,41 @@ def _run_batches(frame: pd.DataFrame, bounds: list[tuple[int, int]], ctx: _Conte
             yield result
 
 
-class _Counts:
-    """Merges each batch's (n, term) columns into one vocabulary and one CSR matrix."""
+class _Lookup:
+    """Term ids of (n, term) pairs, numbered in the order first seen."""
 
     def __init__(self, hi: int) -> None:
-        self.lookup: list[dict[str, int]] = [{} for _ in range(hi + 1)]
+        self.tables: list[dict[str, int]] = [{} for _ in range(hi + 1)]
         self.terms: list[str] = []
         self.term_n: list[int] = []
-        self.indptr: list[np.ndarray] = []
-        self.indices: list[np.ndarray] = []
-        self.data: list[np.ndarray] = []
-        self.offset = 0
 
-    def add(self, b: _Batch | _PartCounts) -> None:
-        mapping = np.empty(len(b.terms), dtype=np.int64)
-        for j, (term, n) in enumerate(zip(b.terms, b.term_n, strict=True)):
-            table = self.lookup[n]
+    def ids(self, terms: list[str], term_n: list[int]) -> np.ndarray:
+        """The id of each (term, n), numbering new ones."""
+        mapping = np.empty(len(terms), dtype=np.int64)
+        for j, (term, n) in enumerate(zip(terms, term_n, strict=True)):
+            table = self.tables[n]
             g = table.get(term)
             if g is None:
                 g = table[term] = len(self.terms)
                 self.terms.append(term)
                 self.term_n.append(n)
             mapping[j] = g
+        return mapping
+
+
+class _Counts:
+    """Merges each batch's (n, term) columns into one vocabulary and one CSR matrix (the
+    counts of one partition, on a worker: see :class:`_CountParts` for the client)."""
+
+    def __init__(self, hi: int) -> None:
+        self.vocab = _Lookup(hi)
+        self.indptr: list[np.ndarray] = []
+        self.indices: list[np.ndarray] = []
+        self.data: list[np.ndarray] = []
+        self.offset = 0
+
+    def add(self, b: _Batch | _PartCounts) -> None:
+        mapping = self.vocab.ids(b.terms, b.term_n)
         self.indices.append(mapping[b.indices].astype(np.int32))
         self.data.append(b.data)
         self.indptr.append(b.indptr[1:] + self.offset)
@@ -1087,34 +1208,108 @@ class _Counts:
     def partial(self) -> _PartCounts:
         """The merged columns so far, for another :class:`_Counts` to :meth:`add`."""
         return _PartCounts(
-            self.terms, self.term_n,
+            self.vocab.terms, self.vocab.term_n,
             np.concatenate([[0], *self.indptr]).astype(np.int64),
             np.concatenate(self.indices) if self.indices else np.zeros(0, dtype=np.int32),
             np.concatenate(self.data) if self.data else np.zeros(0, dtype=np.int32))
 
-    def finish(self, n_docs: int) -> tuple[sparse.csr_matrix, pd.DataFrame]:
-        terms = np.array(self.terms, dtype=object)
-        term_n = np.array(self.term_n, dtype=np.int64)
+
+
+class _CountParts:
+    """The client's side of the term counts: rows go to disk as they come.
+
+    Each batch's (or partition's) rows are appended, in corpus order, to the open counts part
+    with *provisional* term ids (first seen, first numbered); a part is written when it
+    reaches :data:`COUNTS_PART_CELLS` cells. Memory holds the vocabulary lookup, each term's
+    count and number of documents, and the rows of one open part, never the whole matrix.
+    :meth:`finish` sorts the vocabulary and rewrites the parts, one at a time, with the sorted
+    term ids (the columns of ``vocabulary.parquet``).
+    """
+
+    def __init__(self, hi: int, folder: Path, *, part_cells: int) -> None:
+        self.vocab = _Lookup(hi)
+        self.count = np.zeros(1024, dtype=np.int64)
+        self.n_docs = np.zeros(1024, dtype=np.int64)
+        self.folder = folder / COUNTS_FOLDER
+        self.folder.mkdir(exist_ok=True)
+        self.part_cells = max(1, int(part_cells))
+        self.pending: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
+        self.pending_cells = 0
+        self.parts: list[tuple[int, int]] = []  # (documents, cells) of each part written
+
+    def _provisional(self, k: int) -> Path:
+        return self.folder / f".provisional-{k:05d}.npz"
+
+    def add(self, b: _Batch | _PartCounts) -> None:
+        mapping = self.vocab.ids(b.terms, b.term_n)
+        if len(self.vocab.terms) > len(self.count):
+            size = max(len(self.vocab.terms), 2 * len(self.count))
+            self.count = np.concatenate([self.count, np.zeros(size - len(self.count), np.int64)])
+            self.n_docs = np.concatenate([self.n_docs,
+                                          np.zeros(size - len(self.n_docs), np.int64)])
+        local = np.asarray(b.indices, dtype=np.int64)
+        # mapping holds each global id once, so the fancy += adds every local total
+        self.count[mapping] += np.bincount(local, weights=b.data,
+                                           minlength=len(mapping)).astype(np.int64)
+        self.n_docs[mapping] += np.bincount(local, minlength=len(mapping))  # one cell a doc
+        ids = mapping[local].astype(np.int32)
+        indptr = np.asarray(b.indptr, dtype=np.int64)
+        lengths = np.diff(indptr)
+        start = 0
+        while start < len(lengths):
+            reach = self.pending_cells + np.cumsum(lengths[start:])
+            hit = np.flatnonzero(reach >= self.part_cells)
+            stop = start + int(hit[0]) + 1 if len(hit) else len(lengths)
+            lo, hi = int(indptr[start]), int(indptr[stop])
+            self.pending.append((lengths[start:stop], ids[lo:hi], b.data[lo:hi]))
+            self.pending_cells += hi - lo
+            if len(hit):
+                self._write()
+            start = stop
+
+    def _write(self) -> None:
+        """Write the open part with provisional ids (uncompressed: it is rewritten)."""
+        lengths = np.concatenate([p[0] for p in self.pending])
+        np.savez(self._provisional(len(self.parts)), lengths=lengths,
+                 indices=np.concatenate([p[1] for p in self.pending]),
+                 data=np.concatenate([p[2] for p in self.pending]).astype(np.int32))
+        self.parts.append((len(lengths), self.pending_cells))
+        self.pending, self.pending_cells = [], 0
+
+    def finish(self, n_docs: int) -> tuple[list[dict[str, Any]], pd.DataFrame]:
+        """Sort the vocabulary, rewrite every part with its ids; return (parts, vocabulary)."""
+        if self.pending:
+            self._write()
+        if sum(d for d, _ in self.parts) != n_docs:
+            raise StoreError(f"the term counts hold {sum(d for d, _ in self.parts):,} "
+                             f"documents, not {n_docs:,}: an incomplete run. Prepare again.")
+        terms = np.array(self.vocab.terms, dtype=object)
+        term_n = np.array(self.vocab.term_n, dtype=np.int64)
+        self.vocab = _Lookup(0)  # the lookup's dicts are no longer needed
         order = sorted(range(len(terms)), key=lambda j: (terms[j], term_n[j]))
-        position = np.empty(len(order), dtype=np.int64)
-        position[np.asarray(order, dtype=np.int64)] = np.arange(len(order))
-        indices = (position[np.concatenate(self.indices)].astype(np.int32) if self.indices
-                   else np.zeros(0, dtype=np.int32))
-        data = np.concatenate(self.data) if self.data else np.zeros(0, dtype=np.int32)
-        indptr = np.concatenate([[0], *self.indptr]) if self.indptr else np.zeros(1)
-        self.indices, self.data, self.lookup = [], [], []
-        matrix = sparse.csr_matrix((data, indices, indptr.astype(np.int64)),
-                                   shape=(n_docs, len(order)))
-        matrix.sort_indices()
-        # each (document, term) is one stored cell: n_docs counts cells per column (no copy
-        # of the matrix, which is the client's largest object on a big corpus)
+        order_ = np.asarray(order, dtype=np.int64)
+        position = np.empty(len(order), dtype=np.int32)
+        position[order_] = np.arange(len(order), dtype=np.int32)
+        parts = []
+        for k, (docs, cells) in enumerate(self.parts):
+            with np.load(self._provisional(k)) as saved:
+                indptr = np.concatenate([[0], np.cumsum(saved["lengths"])]).astype(np.int64)
+                matrix = sparse.csr_matrix(
+                    (saved["data"], position[saved["indices"]], indptr),
+                    shape=(docs, len(order)))
+            matrix.sort_indices()
+            name = COUNTS_PART_NAME.format(k)
+            sparse.save_npz(self.folder / name, matrix, compressed=True)
+            self._provisional(k).unlink()
+            parts.append({"file": name, "documents": int(docs), "nonzero": int(cells)})
+            del matrix
         vocab = pd.DataFrame({
-            "term": pd.array(terms[order], dtype="string"),
-            "n": term_n[order],
-            "count": np.asarray(matrix.sum(axis=0, dtype=np.int64)).ravel(),
-            "n_docs": np.bincount(matrix.indices, minlength=len(order)).astype(np.int64),
+            "term": pd.array(terms[order_], dtype="string"),
+            "n": term_n[order_],
+            "count": self.count[:len(order)][order_],
+            "n_docs": self.n_docs[:len(order)][order_],
         })
-        return matrix, vocab
+        return parts, vocab
 
 
 def _document_table(documents: pd.DataFrame) -> pa.Table:
@@ -1271,31 +1466,32 @@ def _commit_part(folder: Path, index: int, suffix: str) -> None:
         os.replace(final.with_name(final.name + suffix), final)
 
 
-def _write_counts(counts: _Counts, n_docs: int, folder: Path,
-                  log: Callable[[str], None]) -> tuple[sparse.csr_matrix, pd.DataFrame]:
+def _write_counts(counts: _CountParts, n_docs: int, folder: Path,
+                  log: Callable[[str], None]) -> tuple[dict[str, Any], pd.DataFrame]:
+    """Finish the counts parts and write the vocabulary; return (manifest entry, vocabulary)."""
     t = time.perf_counter()
-    matrix, vocab = counts.finish(n_docs)
-    sparse.save_npz(folder / COUNTS_FILE, matrix.astype(np.int32, copy=False), compressed=True)
+    parts, vocab = counts.finish(n_docs)
     pq.write_table(pa.Table.from_pandas(vocab, preserve_index=False),
                    folder / "vocabulary.parquet", compression="zstd", row_group_size=1 << 20)
-    log(f"counts: {matrix.shape[1]:,} terms, {matrix.nnz:,} non-zero cells: "
+    nonzero = sum(p["nonzero"] for p in parts)
+    log(f"counts: {len(vocab):,} terms, {nonzero:,} non-zero cells in {len(parts)} part(s): "
         f"{time.perf_counter() - t:.1f} s")
-    return matrix, vocab
+    entry = {"folder": COUNTS_FOLDER, "parts": parts, "documents": int(n_docs),
+             "terms": int(len(vocab)), "nonzero": int(nonzero)}
+    return entry, vocab
 
 
-def _sizes(rows: dict[str, int], parts: int, matrix: sparse.csr_matrix,
+def _sizes(rows: dict[str, int], parts: int, counts: dict[str, Any],
            settings: StoreSettings) -> dict:
     tables = {name: {"folder": name, "parts": parts, "rows": int(rows[name])}
               for name in PART_TABLES}
     tables["vocabulary"] = {"file": "vocabulary.parquet", "rows": int(rows["vocabulary"])}
     return {"tables": tables,
-            "counts": {"file": COUNTS_FILE, "documents": int(matrix.shape[0]),
-                       "terms": int(matrix.shape[1]), "nonzero": int(matrix.nnz),
-                       "ngram_range": list(settings.ngram_range)}}
+            "counts": {**counts, "ngram_range": list(settings.ngram_range)}}
 
 
 def _collect(results: Iterable[tuple[tuple[int, int], _Batch]],
-             writers: dict[str, _TableWriter], counts: _Counts,
+             writers: dict[str, _TableWriter], counts: _Counts | _CountParts,
              summary: dict[str, np.ndarray], seconds: Counter, *,
              step: Callable[[int], Any] | None = None) -> dict[str, int]:
     """Write each batch's rows, merge its counts and summaries; return the rows written."""
@@ -1327,7 +1523,7 @@ def _build(corpus: pd.DataFrame, folder: Path, settings: StoreSettings, *, n_job
     jobs = _resolve_jobs(n_jobs, int(lengths.sum()), len(bounds))
     ctx = _Context(group, settings.aliases, tokenizer, settings.ngram_range)
     writers = _part_writers(folder, frame, group, 0, "")
-    counts = _Counts(settings.ngram_range[1])
+    counts = _CountParts(settings.ngram_range[1], folder, part_cells=COUNTS_PART_CELLS)
     summary = {c: np.zeros(len(frame), dtype=np.int64) for c in SUMMARY_COLUMNS}
     seconds: Counter = Counter()
     show = bool(progress) or (progress is None and len(frame) >= 200)
@@ -1344,12 +1540,12 @@ def _build(corpus: pd.DataFrame, folder: Path, settings: StoreSettings, *, n_job
     log(f"batches: {len(bounds)} of about {batch_chars:,} characters in {jobs} process(es): "
         f"{time.perf_counter() - t:.1f} s; CPU seconds by stage: "
         + ", ".join(f"{k} {v:.1f}" for k, v in seconds.items()))
-    matrix, vocab = _write_counts(counts, len(frame), folder, log)
+    entry, vocab = _write_counts(counts, len(frame), folder, log)
     t = time.perf_counter()
     _write_documents(corpus.reset_index(drop=True).assign(**summary), folder, 0, "")
     log(f"documents table: {time.perf_counter() - t:.1f} s")
     rows.update(documents=len(frame), vocabulary=len(vocab))
-    return _sizes(rows, 1, matrix, settings)
+    return _sizes(rows, 1, entry, settings)
 
 
 # --------------------------------------------------------------------------- on a Dask cluster
@@ -1505,7 +1701,7 @@ def _build_on_cluster(parts: list[_Part], folder: Path, settings: StoreSettings,
     t = time.perf_counter()
     futures = [client.submit(_process_part, part, settings, ctx_future, str(folder),
                              batch_chars, pure=False) for part in parts]
-    counts = _Counts(settings.ngram_range[1])
+    counts = _CountParts(settings.ngram_range[1], folder, part_cells=COUNTS_PART_CELLS)
     rows: Counter = Counter()
     seconds: Counter = Counter()
     done: dict[int, _PartResult] = {}
@@ -1530,9 +1726,9 @@ def _build_on_cluster(parts: list[_Part], folder: Path, settings: StoreSettings,
     log(f"partitions: {len(parts)} on {len(client.scheduler_info()['workers'])} worker(s): "
         f"{time.perf_counter() - t:.1f} s; CPU seconds by stage: "
         + ", ".join(f"{k} {v:.1f}" for k, v in seconds.items()))
-    matrix, vocab = _write_counts(counts, n_docs, folder, log)
+    entry, vocab = _write_counts(counts, n_docs, folder, log)
     rows.update(documents=n_docs, vocabulary=len(vocab))
-    return _sizes(rows, len(parts), matrix, settings)
+    return _sizes(rows, len(parts), entry, settings)
 
 
 def _prepare_on_cluster(source: Any, tmp: Path, settings: StoreSettings, client: Any, *,

@@ -3,8 +3,8 @@
     # prepare the same corpus with the old and the new code, then:
     .venv/bin/python benchmarks/compare_stores.py OLD_STORE NEW_STORE
 
-Each table file (documents, sentences, quotes, mentions, vocabulary, counts) is compared byte
-for byte first (``prepare`` writes the same bytes for the same input); a file whose bytes
+Each table file (the part files of documents/, sentences/, quotes/, mentions/ and counts/,
+and vocabulary.parquet) is compared byte for byte first (``prepare`` writes the same bytes for the same input); a file whose bytes
 differ is read and compared as a frame (or a sparse matrix), and the first difference is
 printed. The manifest is not compared: it records the code's hash, which a change alters.
 Exit status 0 when every table is equal, 1 otherwise.
@@ -17,8 +17,13 @@ import filecmp
 import sys
 from pathlib import Path
 
-FILES = ("documents.parquet", "sentences.parquet", "quotes.parquet", "mentions.parquet",
-         "vocabulary.parquet", "counts.npz")
+FOLDERS = ("documents", "sentences", "quotes", "mentions", "counts")
+
+
+def table_files(store: Path) -> list[str]:
+    """Every table file of a store (format 3), relative to it."""
+    return ["vocabulary.parquet"] + [p.relative_to(store).as_posix() for name in FOLDERS
+                                     for p in sorted((store / name).glob("part-*"))]
 
 
 def same_content(old: Path, new: Path) -> tuple[bool, str]:
@@ -44,7 +49,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("new", type=Path, help="another store folder")
     args = parser.parse_args(argv)
     equal = True
-    for name in FILES:
+    for name in sorted(set(table_files(args.old)) | set(table_files(args.new))):
         old, new = args.old / name, args.new / name
         if not old.is_file() or not new.is_file():
             print(f"{name}: missing in {'the first' if not old.is_file() else 'the second'} store")

@@ -231,8 +231,8 @@ def test_same_input_gives_byte_identical_files(tmp_path):
     b = prepare(None, store=tmp_path / "b", batch_chars=3_000)
     assert b.manifest["tables"] == a.manifest["tables"]
     assert files_of(a.path) == files_of(b.path)
-    assert sorted(files_of(a.path)) == [  # format 2: one part file per per-document table
-        "counts.npz", "documents/part-00000.parquet", "manifest.json",
+    assert sorted(files_of(a.path)) == [  # format 3: one part file per table, counts in parts
+        "counts/part-00000.npz", "documents/part-00000.parquet", "manifest.json",
         "mentions/part-00000.parquet", "quotes/part-00000.parquet",
         "sentences/part-00000.parquet", "vocabulary.parquet"]
     meta = pq.read_metadata(a.path / "sentences" / "part-00000.parquet")
@@ -328,7 +328,7 @@ def test_code_edits_and_format_versions_are_mismatches(tmp_path, seed_store, mon
     manifest = json.loads((copy / "manifest.json").read_text())
     manifest["versions"]["format"] = 0
     (copy / "manifest.json").write_text(json.dumps(manifest))
-    with pytest.raises(StoreError, match="format version 0 .this package writes 2."):
+    with pytest.raises(StoreError, match="format version 0 .this package writes 3."):
         open_store(copy)
 
 
@@ -355,7 +355,7 @@ def test_a_failed_prepare_leaves_the_old_store(tmp_path, monkeypatch):
     def boom(self, n_docs):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(store_mod._Counts, "finish", boom)
+    monkeypatch.setattr(store_mod._CountParts, "finish", boom)
     with pytest.raises(RuntimeError, match="disk full"):
         prepare(None, store=folder, settings=StoreSettings(ngrams=1))
     assert files_of(folder) == before
@@ -369,7 +369,7 @@ def test_a_killed_prepare_leaves_no_store_a_reader_would_take(tmp_path):
         from analysis import store
         def die(self, n_docs):
             os._exit(9)
-        store._Counts.finish = die
+        store._CountParts.finish = die
         store.prepare(None, store={str(folder)!r})
     """)
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,

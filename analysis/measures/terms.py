@@ -24,7 +24,7 @@ Examples
 from __future__ import annotations
 
 import warnings
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import NamedTuple, Protocol
 
@@ -47,6 +47,7 @@ __all__ = [
     "document_term_table_from_store",
     "frequency_table",
     "group_counts_from_matrix",
+    "group_counts_from_parts",
     "term_frequencies",
     "term_frequencies_from_store",
 ]
@@ -86,6 +87,14 @@ class CountSource(Protocol):
                      ngram_range: tuple[int, int] = (1, 1)) -> GroupCounts: ...
 
     def term_counts(self, *, ngram_range: tuple[int, int] = (1, 1)) -> DocumentTermMatrix: ...
+
+    def count_terms(self, *, ngram_range: tuple[int, int] = (1, 1)) -> np.ndarray: ...
+
+    def iter_counts(self, *, ngram_range: tuple[int, int] | None = None,
+                    ) -> Iterator[tuple[int, sparse.csr_matrix]]: ...
+
+    def term_columns(self, terms: Sequence[str], *,
+                     ngram_range: tuple[int, int] = (1, 1)) -> DocumentTermMatrix: ...
 
 
 # --------------------------------------------------------------------------- validation
@@ -196,7 +205,9 @@ class GroupCounts:
     """Counts aggregated by group (internal; shared by frequencies and keyness).
 
     Arrays are groups x terms (dense, a handful of groups) in ``groups`` order (sorted).
-    ``matrix``/``doc_tokens``/``doc_ids``/``doc_groups`` keep the per-document level.
+    ``matrix``/``doc_tokens``/``doc_ids``/``doc_groups`` keep the per-document level;
+    ``matrix`` is None when the counts were summed part by part
+    (:func:`group_counts_from_parts`), which keeps no document x term matrix.
     """
 
     groups: list[str]
@@ -206,7 +217,7 @@ class GroupCounts:
     tokens: np.ndarray  # groups: unigram tokens
     totals: np.ndarray  # groups: all counted features (table margins)
     sizes: np.ndarray  # groups: documents
-    matrix: sparse.csr_matrix  # documents (with a group) x terms
+    matrix: sparse.csr_matrix | None  # documents (with a group) x terms; None: not kept
     doc_ids: pd.Index
     doc_groups: np.ndarray  # group code per document
     doc_tokens: np.ndarray
@@ -347,6 +358,91 @@ def _aggregate(matrix: sparse.csr_matrix, terms: np.ndarray, doc_ids: pd.Index,
     )
 
 
+def group_counts_from_parts(
+    parts: Iterable[tuple[int, sparse.csr_matrix]],
+    terms: Sequence[str] | np.ndarray,
+    *,
+    doc_ids: Sequence | pd.Series,
+    labels: Sequence | pd.Series,
+    group: str,
+    doc_tokens: np.ndarray,
+) -> GroupCounts:
+    """:func:`group_counts_from_matrix` summed part by part: the whole matrix is never held.
+
+    Each part (``(first row, CSR rows)``, e.g. from :meth:`analysis.store.Store.iter_counts`)
+    is multiplied by the indicator matrix of its documents' groups and added to the group x
+    term totals, then dropped. Gives the same counts as :func:`group_counts_from_matrix` on
+    the parts put together, except that ``matrix`` is None.
+
+    Parameters
+    ----------
+    parts : ``(first row, documents x terms CSR)`` of consecutive documents, in order
+    terms : the columns' terms
+    doc_ids, labels, doc_tokens : each document's id, group (missing: left out) and unigram
+        tokens, for all the parts' documents in order
+    group : the grouping column's name, for messages
+
+    Examples
+    --------
+    >>> from scipy import sparse
+    >>> a = sparse.csr_matrix(np.array([[0, 0, 2], [1, 0, 0]]))
+    >>> b = sparse.csr_matrix(np.array([[0, 1, 1]]))
+    >>> gc = group_counts_from_parts([(0, a), (2, b)], ["peace", "talks", "war"],
+    ...                              doc_ids=["a", "b", "c"], labels=["x", "y", "x"],
+    ...                              group="g", doc_tokens=np.array([2, 1, 2]))
+    >>> gc.groups, list(gc.terms), gc.counts.tolist(), gc.n_docs.tolist(), gc.matrix
+    (['x', 'y'], ['peace', 'talks', 'war'], [[0, 1, 3], [1, 0, 0]], [[0, 1, 2], [1, 0, 0]], None)
+    """
+    labels = pd.Series(labels).reset_index(drop=True)
+    doc_ids = pd.Index(pd.Series(doc_ids).astype("string"), name="doc_id")
+    doc_tokens = np.asarray(doc_tokens, dtype=np.int64)
+    if not len(labels) == len(doc_ids) == len(doc_tokens):
+        raise ValueError("doc_ids, labels and doc_tokens must have the same length")
+    terms = np.asarray(terms, dtype=object)
+    missing = _missing_groups(labels, doc_ids, group)
+    names = labels[~missing].astype(str).to_numpy(dtype=object)
+    groups = sorted(set(names))
+    codes = np.full(len(labels), -1, dtype=np.int64)
+    codes[~missing] = np.searchsorted(np.array(groups, dtype=object), names)
+    counts = np.zeros((len(groups), len(terms)), dtype=np.int64)
+    n_docs = np.zeros_like(counts)
+    rows = 0
+    for offset, matrix in parts:
+        if offset != rows or matrix.shape[1] != len(terms):
+            raise ValueError(f"a part starting at row {offset} of width {matrix.shape[1]} "
+                             f"does not follow row {rows} with {len(terms)} terms")
+        mine = codes[offset:offset + matrix.shape[0]]
+        rows += matrix.shape[0]
+        ok = np.flatnonzero(mine >= 0)
+        ind = sparse.csr_matrix((np.ones(len(ok), dtype=np.int64), (mine[ok], ok)),
+                                shape=(len(groups), matrix.shape[0]))
+        present = sparse.csr_matrix((np.ones(matrix.nnz, dtype=np.int8), matrix.indices,
+                                     matrix.indptr), shape=matrix.shape)  # shares the indices
+        for total, part in ((counts, ind @ matrix), (n_docs, ind @ present)):
+            part = part.tocoo()  # canonical: each (group, term) once
+            total[part.row, part.col] += part.data.astype(np.int64)
+    if rows != len(labels):
+        raise ValueError(f"the parts hold {rows} documents, not {len(labels)}")
+    used = n_docs.sum(axis=0) > 0
+    counts, n_docs = counts[:, used], n_docs[:, used]
+    keep = ~missing
+    kept_codes = codes[keep]
+    return GroupCounts(
+        groups=groups,
+        terms=terms[used],
+        counts=counts,
+        n_docs=n_docs,
+        tokens=np.bincount(kept_codes, weights=doc_tokens[keep],
+                           minlength=len(groups)).astype(np.int64),
+        totals=counts.sum(axis=1),
+        sizes=np.bincount(kept_codes, minlength=len(groups)),
+        matrix=None,
+        doc_ids=doc_ids[keep],
+        doc_groups=kept_codes,
+        doc_tokens=doc_tokens[keep],
+    )
+
+
 def _rate(count: np.ndarray, tokens: np.ndarray) -> np.ndarray:
     with np.errstate(divide="ignore", invalid="ignore"):
         return np.where(tokens > 0, count / np.where(tokens > 0, tokens, 1) * RATE_PER, 0.0)
@@ -431,12 +527,51 @@ def term_frequencies_from_store(
     """
     group = store.group if group is None else group
     gc = store.group_counts(group=group, ngram_range=ngram_range)
-    return frequency_table(gc, group=group, min_count=min_count, per_document=per_document)
+    if not per_document:
+        return frequency_table(gc, group=group, min_count=min_count)
+    # one part of the counts at a time: the rows of its documents that have a group
+    keep = gc.counts.sum(axis=0) >= max(int(min_count), 1)
+    terms = gc.terms[keep]
+    columns = pd.Index(store.count_terms(ngram_range=ngram_range).astype(str)).get_indexer(
+        terms.astype(str))
+    documents = store.document_columns(["doc_id", group, "n_tokens"])
+    has_group = documents[group].notna().to_numpy()
+    doc_ids = documents["doc_id"].astype(str).to_numpy(dtype=object)
+    names = documents[group].astype(str).to_numpy(dtype=object)
+    tokens = documents["n_tokens"].to_numpy(dtype=np.int64)
+    frames = []
+    for offset, matrix in store.iter_counts(ngram_range=ngram_range):
+        rows = offset + np.flatnonzero(has_group[offset:offset + matrix.shape[0]])
+        frames.append(_document_rows(matrix[rows - offset][:, columns], terms, doc_ids[rows],
+                                     names[rows], tokens[rows], group=group))
+    return pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
+
+
+def _document_rows(matrix: sparse.csr_matrix, terms: np.ndarray, doc_ids: np.ndarray,
+                   names: np.ndarray, tokens: np.ndarray, *, group: str) -> pd.DataFrame:
+    """The per-document table of :func:`term_frequencies` of some documents: one row per
+    document and term it contains, in document order, then count (descending), then term."""
+    sub = matrix.tocoo()
+    order = np.lexsort((terms[sub.col].astype(str), -sub.data, sub.row))
+    rows, cols, data = sub.row[order], sub.col[order], sub.data[order]
+    return pd.DataFrame(
+        {
+            "doc_id": pd.array(doc_ids[rows], dtype="string"),
+            group: pd.array(names[rows], dtype="string"),
+            "term": pd.array(terms[cols], dtype="string"),
+            "count": data.astype(np.int64),
+            "rate": _rate(data, tokens[rows]),
+            "n_tokens": tokens[rows].astype(np.int64),
+        }
+    )
 
 
 def frequency_table(gc: GroupCounts, *, group: str, min_count: int = 2,
                     per_document: bool = False) -> pd.DataFrame:
     """The table of :func:`term_frequencies` from counts already grouped.
+
+    ``per_document`` needs the per-document matrix (``gc.matrix``), which counts summed
+    part by part do not keep: :func:`term_frequencies_from_store` streams that table.
 
     Examples
     --------
@@ -449,20 +584,13 @@ def frequency_table(gc: GroupCounts, *, group: str, min_count: int = 2,
     keep = gc.counts.sum(axis=0) >= max(int(min_count), 1)
     terms = gc.terms[keep]
     if per_document:
-        sub = gc.matrix[:, keep].tocoo()
-        order = np.lexsort((terms[sub.col].astype(str), -sub.data, sub.row))
-        rows, cols, data = sub.row[order], sub.col[order], sub.data[order]
+        if gc.matrix is None:
+            raise ValueError("per_document=True needs counts with their document x term "
+                             "matrix; these were summed part by part. From a store, call "
+                             "term_frequencies_from_store(store, per_document=True).")
         group_names = np.array(gc.groups, dtype=object)[gc.doc_groups]
-        return pd.DataFrame(
-            {
-                "doc_id": pd.array(gc.doc_ids.to_numpy()[rows], dtype="string"),
-                group: pd.array(group_names[rows], dtype="string"),
-                "term": pd.array(terms[cols], dtype="string"),
-                "count": data.astype(np.int64),
-                "rate": _rate(data, gc.doc_tokens[rows]),
-                "n_tokens": gc.doc_tokens[rows].astype(np.int64),
-            }
-        )
+        return _document_rows(gc.matrix[:, keep], terms, gc.doc_ids.to_numpy(), group_names,
+                              gc.doc_tokens, group=group)
     counts, n_docs = gc.counts[:, keep], gc.n_docs[:, keep]
     k, v = counts.shape
     out = pd.DataFrame(
@@ -561,13 +689,10 @@ def document_term_table_from_store(
         raise NothingToShow("the list of terms is empty, so no term is placed in the documents.")
     group = store.group if group is None else group
     documents = store.document_columns(["doc_id", group, "n_tokens"]).reset_index(drop=True)
-    dtm = store.term_counts(ngram_range=ngram_range)
-    column = pd.Index(dtm.terms.astype(str)).get_indexer(terms)
+    dtm = store.term_columns(terms, ngram_range=ngram_range)  # read part by part
     keep = np.flatnonzero(documents[group].notna().to_numpy())
     order = keep[np.lexsort((keep, documents[group].astype(str).to_numpy()[keep]))]
-    counts = np.zeros((len(order), len(terms)), dtype=np.int64)
-    found = column >= 0
-    counts[:, found] = dtm.matrix[order][:, column[found]].toarray()
+    counts = dtm.matrix[order].toarray().astype(np.int64)
     tokens = documents["n_tokens"].to_numpy(dtype=np.int64)[order]
     return _term_table(documents.iloc[order], counts, tokens, terms, group=group)
 
