@@ -18,6 +18,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from analysis.corpus.synthetic import synthetic_corpus
+from analysis.errors import CorpusError
 from analysis.measures.sentiment import (
     actor_sentiment,
     group_sentiment,
@@ -25,8 +26,10 @@ from analysis.measures.sentiment import (
     voice_sentiment,
 )
 from analysis.measures.stats import bootstrap_arrays, bootstrap_groups
+from analysis.measures.structure import mention_rates, mention_rates_from_store
 from analysis.stages import stage_parts, stage_table
 from analysis.store import PART_NAME, Store, StoreSettings, open_store, prepare
+from analysis.text.actors import mentions, mentions_from_store
 from analysis.text.quotes import speaker_counts, speaker_counts_from_store
 
 
@@ -207,3 +210,59 @@ def test_a_big_part_file_is_read_in_pieces_of_whole_documents(one_part_store, mo
     request.getfixturevalue("no_whole_tables")
     streamed = sentiment_from_store(one_part_store, group="group", n_boot=100)
     pd.testing.assert_frame_equal(streamed.sentiment.summary, want.summary)
+# --------------------------------------------------------------------------- actor mentions
+# Expected values: mentions() and mention_rates() on the corpus (they search the text again),
+# each tested against hand counts in test_actors.py / test_store_measures.py. The seeds'
+# documents carry n_words (loader); the synthetic corpus has none, so its words are counted in
+# the stored text.
+
+
+def top_rows(table, top):
+    """``table`` (of mentions()) restricted to its ``top`` actors with most mentions."""
+    docs = table[table["level"] == "document"]
+    totals = docs.groupby("actor", sort=False)["mentions"].sum()
+    totals = totals[totals > 0].sort_values(ascending=False, kind="stable")
+    return table[table["actor"].isin(totals.index[:top])].reset_index(drop=True)
+
+
+@pytest.mark.parametrize(("which", "group", "per"), [
+    ("synth", "group", 1000), ("synth", "outlet", 100), ("seeds", "event", 1000)])
+def test_mentions_from_store_streams_parts_and_equals_mentions(which, group, per, request):
+    store = request.getfixturevalue("parts_store" if which == "synth" else "seed_parts_store")
+    corpus = request.getfixturevalue(which if which == "synth" else "seed_corpus")
+    want = mentions(corpus, group=group, per=per)
+    want_top = top_rows(want, 3)
+    assert want_top["actor"].nunique() == 3 and want["actor"].nunique() > 3
+    request.getfixturevalue("no_whole_tables")
+    pd.testing.assert_frame_equal(mentions_from_store(store, group=group, per=per), want)
+    pd.testing.assert_frame_equal(mentions_from_store(store, group=group, per=per, top=3),
+                                  want_top)
+
+
+@pytest.mark.filterwarnings("ignore::UserWarning")
+@pytest.mark.parametrize(("which", "options"), [
+    ("synth", {"group": "group", "top": 5}), ("synth", {"group": "outlet", "per": 100}),
+    ("synth", {"group": "group", "top": None, "random_state": 3}),
+    ("seeds", {"group": "event", "top": 10})])
+def test_mention_rates_from_store_streams_parts_and_equals_mention_rates(which, options,
+                                                                          request):
+    store = request.getfixturevalue("parts_store" if which == "synth" else "seed_parts_store")
+    corpus = request.getfixturevalue(which if which == "synth" else "seed_corpus")
+    want = mention_rates(corpus, n_boot=120, **options)
+    assert want[0]["actor"].nunique() > 1 and (want[0]["ci_high"] > want[0]["ci_low"]).any()
+    request.getfixturevalue("no_whole_tables")
+    got = mention_rates_from_store(store, n_boot=120, **options)
+    for a, b in zip(got, want, strict=True):
+        pd.testing.assert_frame_equal(a, b)
+
+
+def test_mention_rates_from_store_names_a_mention_outside_its_sentences(tmp_path):
+    corpus = pd.DataFrame({"doc_id": ["a", "b"], "event": ["x", "y"],
+                           "text": ["Putin spoke. Xi nodded.", "Xi left."]})
+    store = prepare(corpus, store=tmp_path / "s")
+    part = sorted((store.path / "mentions").glob("part-*.parquet"))[0]
+    table = pd.read_parquet(part)
+    table["sentence"] = table["sentence"] + 5
+    table.to_parquet(part)
+    with pytest.raises(CorpusError, match="Prepare the store again"):
+        mention_rates_from_store(open_store(store.path), n_boot=20)

@@ -25,6 +25,7 @@ Examples
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -243,6 +244,10 @@ def _word_counts(corpus: pd.DataFrame, texts: list[str]) -> np.ndarray:
         counts = pd.to_numeric(corpus["n_words"], errors="coerce")
         if counts.notna().all():
             return counts.to_numpy(dtype="float64")
+    return _text_word_counts(texts)
+
+
+def _text_word_counts(texts: list[str]) -> np.ndarray:
     return np.array([len(WORD_RE.findall(t)) for t in texts], dtype="float64")
 
 
@@ -288,23 +293,29 @@ def mentions(corpus: pd.DataFrame, *, group: str = config.DEFAULT_GROUP, per: fl
     for d, text in enumerate(texts):
         for _, _, actor in find_mentions(text, aliases=table):
             counts[d, index[actor]] += 1
-    return _mention_table(corpus, counts, _word_counts(corpus, texts), table=table,
-                          group=group, per=per)
+    return _mention_table(corpus, counts, _word_counts(corpus, texts), actors=table.actors,
+                          kinds=table.kinds, group=group, per=per)
 
 
 def mentions_from_store(store: StageSource, *, group: str | None = None,
-                        per: float = 1000) -> pd.DataFrame:
+                        per: float = 1000, top: int | None = None) -> pd.DataFrame:
     """:func:`mentions` from a prepared store's mention table: no text is searched again.
 
     The same table :func:`mentions` gives on the corpus the store was prepared from, with the
     store's actor table (``store.aliases``); word counts are the documents' ``n_words`` (when
-    every document has one, as :func:`mentions` does), else counted in the stored text.
+    every document has one, as :func:`mentions` does), else counted in the stored text, one
+    part file at a time. The mention table is read one part file at a time (its ``doc_id``
+    and ``actor``), each part reduced to counts per document and actor; of the documents
+    table only ``doc_id``, the group and ``n_words`` are read, so a large store fits.
 
     Parameters
     ----------
     store : from :func:`analysis.store.open_store` (or ``prepare``)
-    group : any column of ``store.documents`` (default: the store's group)
+    group : any column of the store's documents (default: the store's group)
     per : rates are mentions per ``per`` words
+    top : keep only the rows of the ``top`` actors with most mentions in the whole store
+        (actors never mentioned left out; ties in table order); None: every actor of the
+        table, as :func:`mentions`
 
     Examples
     --------
@@ -316,32 +327,67 @@ def mentions_from_store(store: StageSource, *, group: str | None = None,
     >>> out = mentions_from_store(store)
     >>> out[out["actor"] == "Xi Jinping"][["level", "event", "mentions", "rate"]].values.tolist()
     [['document', 'x', 1, 200.0], ['document', 'y', 1, 500.0], ['group', 'x', 1, 200.0], ['group', 'y', 1, 500.0]]
+    >>> mentions_from_store(store, top=1)["actor"].unique().tolist()
+    ['Xi Jinping']
     """
     group = store.group if group is None else group
-    documents = store.documents
-    check_corpus(documents, group=group)
+    where = getattr(store, "path", "the store")
+    documents = store.document_columns(["doc_id", group])
+    if documents["doc_id"].duplicated().any():
+        raise CorpusError(f"{where}: its documents table repeats document ids (e.g. "
+                          f"{documents['doc_id'][documents['doc_id'].duplicated()].iloc[0]!r}). "
+                          "Prepare the store again.")
     table = actor_table(store.aliases)
-    stored = store.mentions
-    rows = pd.Index(documents["doc_id"]).get_indexer(stored["doc_id"])
-    cols = pd.Index(table.actors).get_indexer(stored["actor"].astype(str))
-    if (rows < 0).any() or (cols < 0).any():
-        raise CorpusError(f"{getattr(store, 'path', 'the store')}: its mention table names "
-                          "documents or actors it does not hold. Prepare the store again.")
-    counts = np.zeros((len(documents), len(table.actors)), dtype="int64")
-    np.add.at(counts, (rows, cols), 1)
-    if "n_words" in documents.columns and documents["n_words"].notna().all():
-        texts: list[str] = []
-    else:
-        texts = ["" if pd.isna(t) else str(t) for t in documents["text"].tolist()]
-    return _mention_table(documents, counts, _word_counts(documents, texts), table=table,
-                          group=group, per=per)
+    doc_index, actor_index = pd.Index(documents["doc_id"]), pd.Index(table.actors)
+    n_a = len(actor_index)
+    cells, counts_of = [], []   # per part: the (document, actor) cells met, and their counts
+    for part in store.iter_parts("mentions", columns=["doc_id", "actor"]):
+        rows = doc_index.get_indexer(part["doc_id"])
+        cols = actor_index.get_indexer(part["actor"].astype(str))
+        if (rows < 0).any() or (cols < 0).any():
+            raise CorpusError(f"{where}: its mention table names documents or actors it does "
+                              "not hold. Prepare the store again.")
+        cell, n = np.unique(rows.astype(np.int64) * n_a + cols, return_counts=True)
+        cells.append(cell)
+        counts_of.append(n)
+    cell = np.concatenate(cells) if cells else np.zeros(0, dtype=np.int64)
+    n = np.concatenate(counts_of) if counts_of else np.zeros(0, dtype=np.int64)
+    keep = np.arange(n_a)
+    if top is not None:
+        totals = np.bincount(cell % n_a, weights=n, minlength=n_a)
+        ranked = [k for k in np.argsort(-totals, kind="stable") if totals[k] > 0][:top]
+        keep = np.sort(np.asarray(ranked, dtype=np.int64))
+    column = np.full(n_a, -1)
+    column[keep] = np.arange(len(keep))
+    chosen = column[cell % n_a] >= 0
+    counts = np.zeros((len(documents), len(keep)), dtype="int64")
+    np.add.at(counts, (cell[chosen] // n_a, column[cell[chosen] % n_a]), n[chosen])
+    actors = [table.actors[k] for k in keep]
+    return _mention_table(documents, counts, _document_words(store), actors=actors,
+                          kinds=table.kinds, group=group, per=per)
+
+
+def _document_words(store: StageSource) -> np.ndarray:
+    """Each document's ``n_words`` when every one has a number, else the words of its text."""
+    try:
+        n_words = store.document_columns(["n_words"])["n_words"]
+    except CorpusError:   # no such column
+        n_words = None
+    if n_words is not None and n_words.notna().all():
+        counts = pd.to_numeric(n_words, errors="coerce")
+        if counts.notna().all():
+            return counts.to_numpy(dtype="float64")
+    words = [_text_word_counts(["" if pd.isna(t) else str(t) for t in part["text"].tolist()])
+             for part in store.iter_parts("documents", columns=["text"])]
+    return np.concatenate(words) if words else np.zeros(0)
 
 
 def _mention_table(corpus: pd.DataFrame, counts: np.ndarray, words: np.ndarray, *,
-                   table: ActorTable, group: str, per: float) -> pd.DataFrame:
+                   actors: Sequence[str], kinds: dict[str, str], group: str,
+                   per: float) -> pd.DataFrame:
     """The long table of :func:`mentions` from a document x actor count matrix."""
     doc_ids = corpus["doc_id"].tolist()
-    actors = list(table.actors)
+    actors = list(actors)
     n_d, n_a = counts.shape
     doc = pd.DataFrame({
         "level": "document",
@@ -362,7 +408,7 @@ def _mention_table(corpus: pd.DataFrame, counts: np.ndarray, words: np.ndarray, 
     with np.errstate(divide="ignore", invalid="ignore"):
         rate = np.where(out["words"] > 0, out["mentions"] / out["words"] * per, np.nan)
     out["rate"] = rate
-    out["kind"] = out["actor"].map(table.kinds)
+    out["kind"] = out["actor"].map(kinds)
     out["doc_id"] = out["doc_id"].astype(corpus["doc_id"].dtype)
     out = out.astype({"level": "string", "actor": "string", "kind": "string",
                       "mentions": "int64", "words": "int64", "n_docs": "int64"})
