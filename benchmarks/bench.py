@@ -308,6 +308,31 @@ term_frequencies_from_store(st, ngram_range=(1, 3), min_count=2)
 from analysis.measures.keyness import keyness_from_store
 keyness_from_store(st, min_count=3)
 """,
+    "sentiment_from_store (group, voice, actor tables)": """
+from analysis.measures.sentiment import sentiment_from_store
+sentiment_from_store(st, top_actors=8)
+""",
+    "mention_rates_from_store": """
+from analysis.measures.structure import mention_rates_from_store
+mention_rates_from_store(st, top=10)
+""",
+    "speaker_counts_from_store": """
+from analysis.text.quotes import speaker_counts_from_store
+speaker_counts_from_store(st)
+""",
+    "fit_topics_from_store (k=6, max_documents=2,000)": """
+from analysis.measures.topics import fit_topics_from_store
+fit_topics_from_store(st, k=6, n_seeds=3, max_documents=2000)
+""",
+    "kwic_from_store ('russia')": """
+from analysis.measures.concordance import kwic_from_store
+kwic_from_store(st, "russia")
+""",
+    "sample_stages (2,000 documents with sentences)": """
+from analysis.sampling import sample_stages
+view = sample_stages(st, max_documents=2000)
+view.documents, view.sentences, view.quotes
+""",
 }
 
 MEASURE_PRELUDE = """
@@ -332,6 +357,11 @@ def run_measures(args: argparse.Namespace, argv: list[str] | None) -> int:
     steps = [("prepare", prep)] + [
         (name, [sys.executable, "-c", MEASURE_PRELUDE + code, str(store)])
         for name, code in MEASURES.items() if name not in args.skip_measures]
+    if args.report_max is not None:  # the whole report from the store, text sections sampled
+        steps.append((f"report from the store (max_documents {args.report_max:,})", [
+            sys.executable, "-m", "analysis", "report", "--store", str(store),
+            "--max-documents", str(args.report_max), "--out", str(work / "report"),
+            "--figures", str(work / "figures")]))
     for name, cmd in steps:
         res = _peaks(cmd)
         if res["returncode"] != 0:
@@ -342,6 +372,7 @@ def run_measures(args: argparse.Namespace, argv: list[str] | None) -> int:
                 return status
             continue
         worker = (f"{res['worker_mb']:.0f}" if name == "prepare" and args.workers
+                  else f"{res['worker_mb']:.0f} (largest kernel)" if name.startswith("report")
                   else "(none)")
         print(f"| {name} | {res['seconds']:.1f} | {res['client_mb']:.0f} | {worker} |",
               flush=True)
@@ -380,6 +411,9 @@ def main(argv: list[str] | None = None) -> int:
                              "each measure read from it, each in a fresh process")
     parser.add_argument("--skip-measures", nargs="*", default=[], choices=sorted(MEASURES),
                         help="with --measures: measures to leave out")
+    parser.add_argument("--report-max", type=int, default=None, metavar="N",
+                        help="with --measures: also render the report from the store with "
+                             "max_documents N (peak RSS of the report process and its kernels)")
     args = parser.parse_args(argv)
     if args.measures:
         return run_measures(args, argv)
