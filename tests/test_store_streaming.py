@@ -13,9 +13,8 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-import pyarrow as pa
-import pyarrow.parquet as pq
 import pytest
+from test_store_parts import split_parts
 
 from analysis.corpus.synthetic import synthetic_corpus
 from analysis.errors import CorpusError
@@ -28,27 +27,9 @@ from analysis.measures.sentiment import (
 from analysis.measures.stats import bootstrap_arrays, bootstrap_groups
 from analysis.measures.structure import mention_rates, mention_rates_from_store
 from analysis.stages import stage_parts, stage_table
-from analysis.store import PART_NAME, Store, StoreSettings, open_store, prepare
+from analysis.store import Store, StoreSettings, open_store, prepare
 from analysis.text.actors import mentions, mentions_from_store
 from analysis.text.quotes import speaker_counts, speaker_counts_from_store
-
-
-def split_parts(store: Store, n_parts: int) -> Store:
-    """Rewrite every part table of ``store`` as ``n_parts`` parts of whole documents."""
-    doc_ids = store.read("documents", columns=["doc_id"])["doc_id"].tolist()
-    chunks = np.array_split(np.arange(len(doc_ids)), n_parts)
-    for table in ("documents", "sentences", "quotes", "mentions"):
-        folder = store.path / table
-        files = sorted(folder.glob("part-*.parquet"))
-        whole = pq.read_table(files[0]) if len(files) == 1 else None
-        assert whole is not None, "split a one-part store"
-        files[0].unlink()
-        ids = whole.column("doc_id").to_pylist()
-        for k, chunk in enumerate(chunks):
-            mine = {doc_ids[i] for i in chunk}
-            rows = [i for i, d in enumerate(ids) if d in mine]
-            pq.write_table(whole.take(pa.array(rows, type=pa.int64())), folder / PART_NAME.format(k))
-    return open_store(store.path)
 
 
 @pytest.fixture(scope="module")
@@ -63,14 +44,15 @@ def synth():
 
 @pytest.fixture(scope="module")
 def parts_store(synth, tmp_path_factory):
-    store = prepare(synth, store=tmp_path_factory.mktemp("parts") / "store",
-                    settings=StoreSettings(group="group"))
-    return split_parts(store, 4)
+    root = tmp_path_factory.mktemp("parts")
+    store = prepare(synth, store=root / "store", settings=StoreSettings(group="group"))
+    return split_parts(store, root / "split", 8)  # 30 documents: 4 parts
 
 
 @pytest.fixture(scope="module")
 def seed_parts_store(tmp_path_factory):
-    return split_parts(prepare(None, store=tmp_path_factory.mktemp("seedparts") / "s"), 3)
+    root = tmp_path_factory.mktemp("seedparts")
+    return split_parts(prepare(None, store=root / "s"), root / "split", 2)  # 5 seeds: 3 parts
 
 
 @pytest.fixture
