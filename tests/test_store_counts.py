@@ -232,3 +232,21 @@ def test_columns_of_one_string_are_summed_by_hand():
     got = store_mod._mapped_columns(matrix, colmap, 2)
     assert got.toarray().tolist() == [[3, 5], [3, 0]]
     assert got.dtype == matrix.dtype and got.has_canonical_format
+
+
+def test_top_terms_per_group_are_the_head_of_the_whole_table(tmp_path):
+    from analysis.corpus.synthetic import synthetic_corpus
+    from analysis.measures.terms import term_frequencies_from_store
+    from analysis.store import StoreSettings, prepare
+
+    corpus = synthetic_corpus(24, n_groups=3, words_per_doc=150, vary=0.3, random_state=4)
+    store = prepare(corpus, store=tmp_path / "s", settings=StoreSettings(group="group"))
+    whole = term_frequencies_from_store(store, ngram_range=(1, 2), min_count=1)
+    for top in (1, 7, 40):
+        want = whole.groupby("group", sort=True).head(top).reset_index(drop=True)
+        got = term_frequencies_from_store(store, ngram_range=(1, 2), min_count=1, top=top)
+        pd.testing.assert_frame_equal(got, want)
+    # ties at the cut: several terms share the count of the last row kept
+    last = whole.groupby("group").nth(6)
+    assert (whole.merge(last[["group", "count"]], on=["group", "count"]).groupby("group")
+            .size() > 1).any()

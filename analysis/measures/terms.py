@@ -500,6 +500,7 @@ def term_frequencies_from_store(
     ngram_range: tuple[int, int] = (1, 3),
     min_count: int = 2,
     per_document: bool = False,
+    top: int | None = None,
 ) -> pd.DataFrame:
     """:func:`term_frequencies` from a prepared store's counts: no text is read again.
 
@@ -510,6 +511,9 @@ def term_frequencies_from_store(
         with)
     ngram_range : within the store's range (``settings.ngrams``)
     min_count, per_document : as in :func:`term_frequencies`
+    top : keep each group's ``top`` most frequent terms (the rows
+        ``table.groupby(group).head(top)`` keeps), so a large vocabulary is never laid out
+        as one row per group and term (:func:`frequency_table`)
 
     Deduplication is the store's (``store.settings["dedupe"]``).
 
@@ -528,7 +532,7 @@ def term_frequencies_from_store(
     group = store.group if group is None else group
     gc = store.group_counts(group=group, ngram_range=ngram_range)
     if not per_document:
-        return frequency_table(gc, group=group, min_count=min_count)
+        return frequency_table(gc, group=group, min_count=min_count, top=top)
     # one part of the counts at a time: the rows of its documents that have a group
     keep = gc.counts.sum(axis=0) >= max(int(min_count), 1)
     terms = gc.terms[keep]
@@ -567,11 +571,14 @@ def _document_rows(matrix: sparse.csr_matrix, terms: np.ndarray, doc_ids: np.nda
 
 
 def frequency_table(gc: GroupCounts, *, group: str, min_count: int = 2,
-                    per_document: bool = False) -> pd.DataFrame:
+                    per_document: bool = False, top: int | None = None) -> pd.DataFrame:
     """The table of :func:`term_frequencies` from counts already grouped.
 
     ``per_document`` needs the per-document matrix (``gc.matrix``), which counts summed
     part by part do not keep: :func:`term_frequencies_from_store` streams that table.
+    ``top`` keeps each group's first ``top`` rows of the table (count descending, then
+    term): the rows ``table.groupby(group).head(top)`` gives, without building one row per
+    group and vocabulary term first (per group and term only; not with ``per_document``).
 
     Examples
     --------
@@ -583,6 +590,9 @@ def frequency_table(gc: GroupCounts, *, group: str, min_count: int = 2,
     """
     keep = gc.counts.sum(axis=0) >= max(int(min_count), 1)
     terms = gc.terms[keep]
+    if per_document and top is not None:
+        raise ValueError("top= keeps the most frequent terms per group; per_document=True "
+                         "gives one row per document and term. Pass one of them.")
     if per_document:
         if gc.matrix is None:
             raise ValueError("per_document=True needs counts with their document x term "
@@ -593,15 +603,22 @@ def frequency_table(gc: GroupCounts, *, group: str, min_count: int = 2,
                               gc.doc_tokens, group=group)
     counts, n_docs = gc.counts[:, keep], gc.n_docs[:, keep]
     k, v = counts.shape
+    g_of, t_of = np.repeat(np.arange(k), v), np.tile(np.arange(v), k)
+    if top is not None:  # each group's rows in the table's order, the first `top`
+        rank = np.empty(v, dtype=np.int64)
+        rank[np.argsort(terms.astype(str), kind="stable")] = np.arange(v)
+        t_of = np.concatenate([np.lexsort((rank, -counts[g]))[:max(int(top), 0)]
+                               for g in range(k)]).astype(np.int64)
+        g_of = np.repeat(np.arange(k), min(max(int(top), 0), v))
     out = pd.DataFrame(
         {
-            "term": pd.array(np.tile(terms, k), dtype="string"),
-            group: pd.array(np.repeat(np.array(gc.groups, dtype=object), v), dtype="string"),
-            "count": counts.ravel().astype(np.int64),
-            "rate": _rate(counts, gc.tokens[:, None]).ravel(),
-            "n_docs": n_docs.ravel().astype(np.int64),
-            "n_docs_group": np.repeat(gc.sizes, v).astype(np.int64),
-            "n_tokens": np.repeat(gc.tokens, v).astype(np.int64),
+            "term": pd.array(terms[t_of], dtype="string"),
+            group: pd.array(np.array(gc.groups, dtype=object)[g_of], dtype="string"),
+            "count": counts[g_of, t_of].astype(np.int64),
+            "rate": _rate(counts[g_of, t_of], gc.tokens[g_of]),
+            "n_docs": n_docs[g_of, t_of].astype(np.int64),
+            "n_docs_group": np.asarray(gc.sizes)[g_of].astype(np.int64),
+            "n_tokens": np.asarray(gc.tokens)[g_of].astype(np.int64),
         }
     )
     out = out.sort_values([group, "count", "term"], ascending=[True, False, True],
