@@ -358,10 +358,19 @@ def run_measures(args: argparse.Namespace, argv: list[str] | None) -> int:
         (name, [sys.executable, "-c", MEASURE_PRELUDE + code, str(store)])
         for name, code in MEASURES.items() if name not in args.skip_measures]
     if args.report_max is not None:  # the whole report from the store, text sections sampled
-        steps.append((f"report from the store (max_documents {args.report_max:,})", [
-            sys.executable, "-m", "analysis", "report", "--store", str(store),
-            "--max-documents", str(args.report_max), "--out", str(work / "report"),
-            "--figures", str(work / "figures")]))
+        report = [sys.executable, "-m", "analysis", "report", "--store", str(store),
+                  "--max-documents", str(args.report_max), "--out", str(work / "report"),
+                  "--figures", str(work / "figures")]
+        steps.append((f"report from the store (max_documents {args.report_max:,})", report))
+        if args.report_each:  # each notebook alone: whose kernel holds the most
+            from analysis import config
+
+            for nb in sorted(config.NOTEBOOKS_DIR.glob("[0-9][0-9]_*.ipynb")):
+                alone = work / "alone" / nb.stem
+                alone.mkdir(parents=True, exist_ok=True)
+                if not (alone / nb.name).exists():
+                    (alone / nb.name).symlink_to(nb)
+                steps.append((f"report: {nb.stem} alone", [*report, "--notebooks", str(alone)]))
     for name, cmd in steps:
         res = _peaks(cmd)
         if res["returncode"] != 0:
@@ -411,6 +420,8 @@ def main(argv: list[str] | None = None) -> int:
                              "each measure read from it, each in a fresh process")
     parser.add_argument("--skip-measures", nargs="*", default=[], choices=sorted(MEASURES),
                         help="with --measures: measures to leave out")
+    parser.add_argument("--report-each", action="store_true",
+                        help="with --report-max: also render each notebook alone")
     parser.add_argument("--report-max", type=int, default=None, metavar="N",
                         help="with --measures: also render the report from the store with "
                              "max_documents N (peak RSS of the report process and its kernels)")
