@@ -843,7 +843,7 @@ def configured_store(cfg: AnalysisConfig, *, dedupe: bool | None = None,
                         settings=store_settings(cfg, dedupe=dedupe), progress=progress, log=say)
 
 
-def counted_once_store(cfg: AnalysisConfig, *,
+def counted_once_store(cfg: AnalysisConfig, *, published: Store | None = None,
                        log: Callable[[str], object] | None = None) -> Store:
     """The store of ``cfg``'s corpus with each shared passage counted once (``dedupe``).
 
@@ -851,6 +851,8 @@ def counted_once_store(cfg: AnalysisConfig, *,
     passages reads every text in one process, so above ``max_documents`` documents it is
     prepared only when asked for (``dedupe = true``); otherwise :class:`CorpusError` says so
     and how to ask, and the notebooks show that message instead of the comparison.
+    ``published``: the as-published store, when the caller has it open already (its size
+    is read from its manifest; otherwise it is opened, or prepared, here).
 
     Examples
     --------
@@ -863,7 +865,8 @@ def counted_once_store(cfg: AnalysisConfig, *,
     analysis.errors.CorpusError: 5 documents: more than max_documents (3), so shared passages are not looked for (that reads every text in one process). Set dedupe = true to prepare the counted-once store anyway, or raise max_documents.
     """
     if not cfg.dedupe:
-        published = configured_store(cfg, dedupe=False, log=log)
+        if published is None:
+            published = configured_store(cfg, dedupe=False, log=log)
         n = int(published.manifest["tables"]["documents"]["rows"])
         if n > cfg.max_documents:
             raise CorpusError(

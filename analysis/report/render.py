@@ -484,7 +484,7 @@ def _corpus_facts(cfg: AnalysisConfig, *, say: Callable[[str], object]) -> _Fact
 
         check_groups(corpus, group=group)
     try:  # each shared passage counted once: the store of dedupe = true, and 01/03's comparison
-        counted_once_store(cfg, log=log)
+        counted_once_store(cfg, published=store, log=log)
     except CorpusError as err:
         log(f"no counted-once store ({err}); the notebooks say so")
     values = corpus[group]
