@@ -300,9 +300,9 @@ frame = st.sentences
     "whole count matrix (not used by the measures)": """
 dtm = st.counts
 """,
-    "term_frequencies_from_store": """
+    "term_frequencies_from_store (top 10 per group, as notebook 01)": """
 from analysis.measures.terms import term_frequencies_from_store
-term_frequencies_from_store(st, ngram_range=(1, 3), min_count=2)
+term_frequencies_from_store(st, ngram_range=(1, 3), min_count=2, top=10)
 """,
     "keyness_from_store": """
 from analysis.measures.keyness import keyness_from_store
