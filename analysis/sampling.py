@@ -32,7 +32,6 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
-import pyarrow.parquet as pq
 
 from analysis.stages import sample_documents
 
@@ -61,8 +60,7 @@ def document_table(store: Store) -> pd.DataFrame:
     >>> [c for c in ("doc_id", "event", "n_sentences", "text") if c in document_table(store)]
     ['doc_id', 'event', 'n_sentences']
     """
-    first = sorted((store.path / "documents").glob("part-*.parquet"))[0]
-    names = [n for n in pq.read_schema(first).names if n not in TEXT_COLUMNS]
+    names = [n for n in store.table_columns("documents") if n not in TEXT_COLUMNS]
     return store.document_columns(names)
 
 
@@ -110,6 +108,10 @@ class DocumentSample:
     def aliases(self) -> str | None:
         return self.store.aliases
 
+    def table_columns(self, table: str) -> list[str]:
+        """The column names of one of the store's tables."""
+        return self.store.table_columns(table)
+
     def _read(self, table: str, columns: Sequence[str] | None = None) -> pd.DataFrame:
         return self.store.read(table, columns=columns,
                                filters=[("doc_id", "in", list(self.doc_ids))])
@@ -124,15 +126,10 @@ class DocumentSample:
 
     def document_columns(self, columns: Sequence[str]) -> pd.DataFrame:
         """Some columns of the sampled documents (checked as :meth:`Store.document_columns`)."""
-        missing = [c for c in columns if c not in self._document_names]
+        missing = [c for c in columns if c not in self.store.table_columns("documents")]
         if missing:
             self.store.document_columns(columns)  # the store's message names them
         return self._read("documents", list(dict.fromkeys(columns)))
-
-    @cached_property
-    def _document_names(self) -> list[str]:
-        first = sorted((self.store.path / "documents").glob("part-*.parquet"))[0]
-        return pq.read_schema(first).names
 
     @cached_property
     def documents(self) -> pd.DataFrame:

@@ -587,6 +587,21 @@ class Store:
                                                 dtype="object")
                 yield frame
 
+    def table_columns(self, table: str) -> list[str]:
+        """The column names of one table, from its first part file's schema (no rows read).
+
+        Examples
+        --------
+        >>> import tempfile
+        >>> corpus = pd.DataFrame({"doc_id": ["a"], "event": ["x"], "text": ["One."]})
+        >>> prepare(corpus, store=tempfile.mkdtemp() + "/s").table_columns("documents")[:3]
+        ['doc_id', 'event', 'text']
+        """
+        if table not in TABLES:
+            raise StoreError(f"{table!r} is not a table of the store; its tables are: "
+                             f"{', '.join(TABLES)}.")
+        return list(pq.read_schema(_table_files(self.path, table)[0]).names)
+
     def document_columns(self, columns: Sequence[str]) -> pd.DataFrame:
         """Some columns of the documents table (from memory when it is loaded already).
 
@@ -594,7 +609,7 @@ class Store:
         """
         loaded = self.__dict__.get("documents")
         have = (list(loaded.columns) if loaded is not None
-                else pq.read_schema(_table_files(self.path, "documents")[0]).names)
+                else self.table_columns("documents"))
         missing = [c for c in columns if c not in have]
         if missing:
             raise StoreError(

@@ -121,7 +121,6 @@ import re
 import warnings
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Protocol
 
 import numpy as np
@@ -1710,7 +1709,7 @@ def fit_topics_from_store(store: StageSource, *, group: str | None = None,
     model = TopicModel(group=group, dedupe=bool(store.settings.get("dedupe")),
                        **options)  # type: ignore[arg-type]
     model._check_params()
-    names = _document_names(store)
+    names = store.table_columns("documents")
     keep = [c for c in names if c not in SUMMARY_COLUMNS and c != "raw_text"]
     source = _StoreSource(store, group, keep)
     documents = store.document_columns([c for c in keep if c != "text"])
@@ -1719,13 +1718,6 @@ def fit_topics_from_store(store: StageSource, *, group: str | None = None,
         return model._fit(docs, sents=sents, deduplicate=False)
     check_corpus(documents.assign(text=""), group=group)
     return model._fit_sampled(documents, source)
-
-
-def _document_names(store: StageSource) -> list[str]:
-    """The columns of the store's documents table (the schema of its part files, no rows)."""
-    import pyarrow.dataset as ds
-
-    return list(ds.dataset(Path(store.path) / "documents", format="parquet").schema.names)
 
 
 def fit_topics_from_stages(documents: pd.DataFrame, sents: pd.DataFrame, *,
