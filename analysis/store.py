@@ -662,14 +662,26 @@ class Store:
         that range. Columns stay in sorted order, so the map is non-decreasing.
         """
         lo, hi = _check_range(ngram_range, self.manifest["counts"]["ngram_range"], self.path)
+        cache = self.__dict__.setdefault("_column_maps", {})
+        if (lo, hi) in cache:
+            return cache[(lo, hi)]
         vocab = self.vocabulary
         n = vocab["n"].to_numpy()
         keep = np.flatnonzero((n >= lo) & (n <= hi))
-        terms = vocab["term"].to_numpy(dtype=object)[keep].astype(str)
-        unique, inverse = np.unique(terms, return_inverse=True)
+        # Python strings, never a fixed-width numpy unicode array (4 bytes x the longest
+        # term x every term: gigabytes for a vocabulary of millions of n-grams)
+        terms = vocab["term"].to_numpy(dtype=object)[keep]
+        if len(terms) > 1 and bool((terms[1:] >= terms[:-1]).all()):
+            new = np.ones(len(terms), dtype=bool)  # stored sorted: equal strings are adjacent
+            new[1:] = terms[1:] != terms[:-1]
+            inverse, unique = np.cumsum(new) - 1, terms[new]
+        else:
+            inverse, unique = pd.factorize(terms, sort=True)
+            unique = np.asarray(unique, dtype=object)
         colmap = np.full(len(vocab), -1, dtype=np.int32)
         colmap[keep] = inverse
-        return colmap, unique.astype(object)
+        cache[(lo, hi)] = colmap, unique
+        return colmap, unique
 
     def count_terms(self, *, ngram_range: tuple[int, int] = (1, 1)) -> np.ndarray:
         """The terms of ``ngram_range``: the columns of :meth:`iter_counts` and
@@ -726,7 +738,7 @@ class Store:
         """
         chosen = list(dict.fromkeys(str(t) for t in terms))
         colmap, all_terms = self._columns(ngram_range)
-        where = pd.Index(all_terms.astype(str)).get_indexer(chosen)
+        where = pd.Index(all_terms).get_indexer(chosen)
         to_chosen = np.full(len(all_terms) + 1, -1, dtype=np.int32)  # [-1] -> -1
         to_chosen[where[where >= 0]] = np.flatnonzero(where >= 0)
         picked = to_chosen[colmap]

@@ -536,8 +536,7 @@ def term_frequencies_from_store(
     # one part of the counts at a time: the rows of its documents that have a group
     keep = gc.counts.sum(axis=0) >= max(int(min_count), 1)
     terms = gc.terms[keep]
-    columns = pd.Index(store.count_terms(ngram_range=ngram_range).astype(str)).get_indexer(
-        terms.astype(str))
+    columns = pd.Index(store.count_terms(ngram_range=ngram_range)).get_indexer(terms)
     documents = store.document_columns(["doc_id", group, "n_tokens"])
     has_group = documents[group].notna().to_numpy()
     doc_ids = documents["doc_id"].astype(str).to_numpy(dtype=object)
@@ -606,7 +605,7 @@ def frequency_table(gc: GroupCounts, *, group: str, min_count: int = 2,
     g_of, t_of = np.repeat(np.arange(k), v), np.tile(np.arange(v), k)
     if top is not None:  # each group's rows in the table's order, the first `top`
         rank = np.empty(v, dtype=np.int64)
-        rank[np.argsort(terms.astype(str), kind="stable")] = np.arange(v)
+        rank[np.argsort(np.asarray(terms, dtype=object), kind="stable")] = np.arange(v)
         t_of = np.concatenate([np.lexsort((rank, -counts[g]))[:max(int(top), 0)]
                                for g in range(k)]).astype(np.int64)
         g_of = np.repeat(np.arange(k), min(max(int(top), 0), v))
