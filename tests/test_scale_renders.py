@@ -217,6 +217,10 @@ def test_above_max_documents_text_sections_read_a_stated_sample_and_groups_every
     assert len(pd.read_csv(figures / "02_sentiment_documents.csv")) == 240
     assert len(pd.read_csv(figures / "00_documents.csv")) == 240
     assert len(pd.read_csv(figures / "02_sentiment_distribution.csv")["doc_id"].unique()) == 60
+    # a figure that draws the sample's sentences takes its estimates from the sample too
+    voices = pd.read_csv(figures / "02_sentiment_voices.csv")
+    assert voices.groupby("group")["n_docs"].max().sum() <= 60
+    assert "The tables of group comparisons use every text" in texts["02_sentiment.html"]
     # finding shared passages reads every text at once: skipped, and said so
     assert "No comparison with shared passages counted once" in texts["01_term_frequency.html"]
     findings = pd.read_csv(figures / "00_findings.csv")["text"].str.cat(sep=" ")

@@ -1235,18 +1235,19 @@ class TopicModel:
             f"The topics were fitted on a sample of {self.n_sample_documents_:,} of "
             f"{self.n_documents_:,} {unit} (more than max_documents = {self.max_documents:,}: "
             f"{unit} drawn by a hash of their id seeded with {self.random_state}, each group "
-            f"keeping its share of the {unit}). Every {unit.rstrip('s')}'s topic shares come "
-            f"from that model ({len(self._doc_shares):,} {unit} with {n_units:,} text "
-            f"units), so group shares cover all {unit}; their "
+            f"keeping its share of the {unit}). Each of the {len(self._doc_shares):,} {unit} "
+            f"gets its topic shares from that model ({n_units:,} text units in all), so group "
+            f"shares cover all {unit}; their "
             f"intervals resample {unit} only, not the units within them."
         )
 
-    def fitting_note(self) -> str:
+    def fitting_note(self, *, unit: str = "documents") -> str:
         """How k was chosen and the model fitted, in one paragraph computed from the attributes.
 
         Says whether k was given or chosen, on how many of the used units (a sample or all of
         them) and with how many random starts, that the reported model was fitted once on all
-        used units, and on how many units its stability was measured.
+        used units, and on how many units its stability was measured; a model fitted on a
+        document sample starts with :meth:`sample_note` (``unit``: the prose's plural noun).
 
         Examples
         --------
@@ -1273,11 +1274,11 @@ class TopicModel:
         n_rep = int((self.runs_["run"] == "seed").sum())
         ref = self.runs_.iloc[0]
         if self.sampled_:
-            first = f"{self.sample_note()} {first}"
+            first = f"{self.sample_note(unit=unit)} {first}"
         return (
             f"{first}. The reported model ({method}, {self.k_} topics) was fitted once on all "
             f"{int(ref['n_units']):,} text units"
-            f"{' of the sampled documents' if self.sampled_ else ''} from an {ref['init']} "
+            f"{f' of the sampled {unit}' if self.sampled_ else ''} from an {ref['init']} "
             f"start; its stability "
             f"comes from {n_rep} further fits from random starts on {where}."
         )
