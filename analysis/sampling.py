@@ -151,10 +151,6 @@ class DocumentSample:
         """The sampled documents' actor mentions."""
         return self._read("mentions")
 
-    def describe(self, *, noun: str = "documents") -> str:
-        """The sentence a section prints above what it computed on the sample."""
-        return sample_note(self, noun=noun)
-
 
 def sample_stages(store: Store, *, max_documents: int,
                   random_state: int = 0) -> Store | DocumentSample:
@@ -176,7 +172,7 @@ def sample_stages(store: Store, *, max_documents: int,
     >>> from analysis.store import prepare
     >>> store = prepare(None, store=tempfile.mkdtemp() + "/s")
     >>> view = sample_stages(store, max_documents=3, random_state=1)
-    >>> view.n_documents, len(view.doc_ids), view.describe(noun="articles")
+    >>> view.n_documents, len(view.doc_ids), sample_note(view, noun="articles")
     (5, 3, 'Sampled: these tables read 3 of 5 articles (a reproducible sample stratified by event, seed 1).')
     """
     docs = store.document_columns(["doc_id", store.group])

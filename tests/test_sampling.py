@@ -39,7 +39,7 @@ def test_whole_store_below_the_cap_and_the_note(store):
     assert sample_stages(store, max_documents=40) is store
     assert sample_note(store) == ""
     view = sample_stages(store, max_documents=10, random_state=3)
-    assert view.describe(noun="articles") == (
+    assert sample_note(view, noun="articles") == (
         "Sampled: these tables read 10 of 40 articles (a reproducible sample stratified by "
         "group, seed 3).")
 
